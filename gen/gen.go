@@ -1,0 +1,426 @@
+// Package gen provides Python-style resumable generators for Go: a body that
+// yields values to its caller and receives values (Send) or errors (Throw) back
+// at each yield, returns a final value, and can be closed from outside.
+//
+// # A generator
+//
+// A generator's body is an ordinary function. It receives a [Yield] and calls it
+// to hand a value out; the call returns when the generator is resumed, with the
+// value the caller sent or the error the caller threw:
+//
+//	g := gen.New(func(yield gen.Yield[int, int]) (string, error) {
+//		total := 0
+//		for {
+//			n, err := yield(total) // hand out the total, wait for the next number
+//			if err != nil {
+//				return "", err // ErrGeneratorExit on Close, or what Throw sent
+//			}
+//			total += n
+//		}
+//	})
+//	g.Next()          // runs the body to its first yield: 0, nil
+//	g.Send(3)         // 3, nil
+//	g.Send(4)         // 7, nil
+//	g.Close()         // the pending yield returns ErrGeneratorExit; Close returns nil
+//
+// Every resuming call ([Gen.Next], [Gen.Send], [Gen.Throw]) has three outcomes:
+// the body yielded (the value and a nil error), the body returned (the zero value
+// and [ErrStopIteration]; [Gen.Result] holds the return value) or the body failed
+// (its error). Test the end with errors.Is(err, gen.ErrStopIteration), as io.EOF
+// is tested for a reader.
+//
+// # Ranging
+//
+// [Gen.All] ranges over the values. On a generator that has not started it runs
+// the body on the ranging goroutine with no coroutine at all (push mode), which
+// costs a function call per value rather than a coroutine switch:
+//
+//	for v := range g.All() { ... }
+//	r, err := g.Result()
+//
+// # Delegation
+//
+// [YieldFrom] is Python's "yield from": the delegating body hands out every value
+// of a sub-generator, forwards sends and throws to it, and receives its return
+// value. A sub-generator that has not started runs inline, on the delegating
+// body's stack.
+//
+// # Cost
+//
+// A resumption is two coroutine switches of [iter.Pull] and a few field stores:
+// see BenchmarkSwitch in the module root for the figures on your machine.
+//
+// # Differences from Python
+//
+// A Go body must return when a yield returns an error it does not handle; nothing
+// unwinds it automatically, except after Close when the body tries to yield again
+// (it is then unwound by a panic that the generator recovers, so its deferred
+// calls run). A Suspended generator that becomes unreachable is closed by a runtime
+// cleanup, as CPython closes one when its last reference goes.
+package gen
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"reflect"
+	"runtime"
+)
+
+// Yield hands v to whoever resumed the generator and suspends the body until it
+// is resumed again. It returns the value passed to [Gen.Send] (the zero value for
+// [Gen.Next]) and a nil error, or the zero value and the error passed to
+// [Gen.Throw], or [ErrGeneratorExit] while [Gen.Close] runs. A body should return
+// when yield returns an error it does not handle.
+//
+// A Yield may be called only by the body it was given to, on the goroutine running
+// that body, while the body runs. Calling it after the body returned, or while the
+// generator is suspended, panics.
+type Yield[Y, S any] func(v Y) (S, error)
+
+// State is the state of a generator.
+type State int
+
+const (
+	Created   State = iota // not started: the body has not run
+	Suspended              // paused at a yield
+	Running                // the body is executing
+	Closed                 // finished: returned, failed, closed or panicked
+)
+
+var stateNames = [...]string{"created", "suspended", "running", "closed"}
+
+// String returns "created", "suspended", "running" or "closed".
+func (s State) String() string {
+	if s >= 0 && int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("gen.State(%d)", int(s))
+}
+
+// Errors returned by generators. Test them with errors.Is.
+var (
+	// ErrStopIteration is returned by a resuming call when the body has returned
+	// normally; Result holds the return value. Python: StopIteration.
+	ErrStopIteration = errors.New("gen: stop iteration")
+	// ErrGeneratorExit is what a pending yield returns while Close runs. A body
+	// that returns it (or an error wrapping it) lets Close succeed.
+	// Python: GeneratorExit.
+	ErrGeneratorExit = errors.New("gen: generator exit")
+	// ErrRunning is returned by Next, Send, Throw and Close called while the body
+	// runs (from the body itself, or from inside a push-mode range loop).
+	// Python: ValueError "generator already executing".
+	ErrRunning = errors.New("gen: generator already executing")
+	// ErrJustStarted is returned by Send of a non-zero value to a generator that
+	// has not started. Python: TypeError "can't send non-None value to a
+	// just-started generator".
+	ErrJustStarted = errors.New("gen: can't send non-zero value to a just-started generator")
+	// ErrIgnoredExit is returned by Close when the body yields instead of
+	// returning after ErrGeneratorExit. Python: RuntimeError "generator ignored
+	// GeneratorExit".
+	ErrIgnoredExit = errors.New("gen: generator ignored GeneratorExit")
+	// ErrStopLeaked replaces an error matching ErrStopIteration returned by a body
+	// (PEP 479). The replacement does not match ErrStopIteration, so no caller
+	// mistakes the leak for a normal end. Python: RuntimeError "generator raised
+	// StopIteration".
+	ErrStopLeaked = errors.New("gen: generator raised StopIteration")
+	// ErrNotFinished is returned by Result before the generator has finished.
+	ErrNotFinished = errors.New("gen: generator has not finished")
+)
+
+var (
+	errNilThrow = errors.New("gen: Throw of a nil error")
+	errAborted  = errors.New("gen: generator body panicked or called runtime.Goexit")
+)
+
+// unwind is the panic value that unwinds a body which yielded after
+// ErrGeneratorExit. It never leaves this package: the frame that started the
+// body recovers it.
+type unwind struct{}
+
+// Gen is a generator: a body that yields values of type Y, receives values of
+// type S at each yield and returns a value of type R. Create one with [New] or
+// [FromSeq]; the zero value is not usable.
+//
+// A Gen is not safe for concurrent use, like the functions [iter.Pull] returns:
+// calls from several goroutines at once are a data race. Calls one after another
+// from different goroutines are fine.
+//
+// A Gen that is Suspended and becomes unreachable is closed by a runtime cleanup
+// on a goroutine of its own: the pending yield returns [ErrGeneratorExit] and the
+// body's deferred calls run; errors it returns then are dropped, and a panic
+// crashes the program as any unrecovered panic does. This needs the body not to
+// refer to its own Gen (a body that does keeps the Gen reachable).
+type Gen[Y, S, R any] struct {
+	s *state[Y, S, R] // never referenced from the coroutine, so the Gen can be collected
+}
+
+// state is a generator's machinery: everything the body's coroutine and the
+// cleanup may refer to. It must not point back to the Gen.
+type state[Y, S, R any] struct {
+	body func(Yield[Y, S]) (R, error)
+	next func() (Y, bool) // the iter.Pull coroutine; nil until the first resumption
+
+	// The coroutine's side: yf is iter.Pull's yield, yield the body's Yield.
+	yf    func(Y) bool
+	yield Yield[Y, S]
+
+	in    S     // what the pending yield returns: the sent value...
+	inErr error // ...or the thrown error
+
+	res R     // the body's return value, once Closed
+	err error // the body's error (after PEP 479), or what Close returned
+
+	st       State
+	closing  bool // ErrGeneratorExit was delivered: a further yield is ErrIgnoredExit
+	ignored  bool // the body yielded after ErrGeneratorExit
+	returned bool // the body returned (rather than panicking or unwinding)
+}
+
+// New returns a generator, in state Created, that runs body when first resumed.
+// body receives the generator's [Yield]; its return values are what [Gen.Result]
+// reports once it has returned. New panics if body is nil.
+func New[Y, S, R any](body func(yield Yield[Y, S]) (R, error)) *Gen[Y, S, R] {
+	if body == nil {
+		panic("gen.New: nil body")
+	}
+	return &Gen[Y, S, R]{s: &state[Y, S, R]{body: body}}
+}
+
+// State reports the generator's state.
+func (g *Gen[Y, S, R]) State() State { return g.s.st }
+
+// Next resumes the generator with the zero value of S; see [Gen.Send].
+func (g *Gen[Y, S, R]) Next() (Y, error) {
+	var zero S
+	return g.Send(zero)
+}
+
+// Send resumes the generator: a Created one runs its body to the first yield, a
+// Suspended one's pending yield returns (v, nil). Send returns the next value
+// yielded and a nil error; or, when the body returns, the zero value and
+// [ErrStopIteration] (or the body's error, see [Gen.Result]).
+//
+// On a Created generator Send of a non-zero v returns [ErrJustStarted] and leaves
+// it Created; on a Closed one Send returns [ErrStopIteration]; on a Running one
+// (called from its own body) [ErrRunning]. A panic or runtime.Goexit in the body
+// passes through Send unchanged and leaves the generator Closed.
+func (g *Gen[Y, S, R]) Send(v S) (Y, error) {
+	s := g.s
+	switch s.st {
+	case Suspended:
+		s.in = v
+		y, err := s.resume()
+		runtime.KeepAlive(g) // the cleanup must not close s while it runs
+		return y, err
+	case Created:
+		if !isZero(v) {
+			var zero Y
+			return zero, ErrJustStarted
+		}
+		y, err := s.start(g)
+		runtime.KeepAlive(g)
+		return y, err
+	}
+	return s.notResumable()
+}
+
+// Throw resumes a Suspended generator with err: the pending yield returns (zero,
+// err). Throw returns what the body does next, as [Gen.Send] does: the next value
+// yielded if the body handles err, its error if it returns one.
+//
+// A Created generator is closed without running its body and Throw returns
+// (zero, err); a Closed one also returns (zero, err). Throw(nil) returns an error
+// and changes nothing. On a Running generator Throw returns [ErrRunning].
+func (g *Gen[Y, S, R]) Throw(err error) (Y, error) {
+	var zero Y
+	if err == nil {
+		return zero, errNilThrow
+	}
+	s := g.s
+	switch s.st {
+	case Suspended:
+		s.inErr = err
+		y, err := s.resume()
+		runtime.KeepAlive(g)
+		return y, err
+	case Created:
+		s.st = Closed
+		s.body = nil
+		return zero, err
+	case Running:
+		return zero, ErrRunning
+	}
+	return zero, err
+}
+
+// Close finishes the generator. On a Suspended generator the pending yield returns
+// [ErrGeneratorExit]; if the body then returns nil or an error wrapping
+// ErrGeneratorExit, Close returns nil; if it returns another error, Close returns
+// that error; if it yields instead, Close returns [ErrIgnoredExit] and unwinds the
+// body with a panic that Close recovers, so its deferred calls run. Whatever
+// happens the generator ends Closed, and Close's result is also Result's error.
+//
+// Close of a Created generator closes it without running the body; Close of a
+// Closed one does nothing. Both return nil. On a Running generator Close returns
+// [ErrRunning]. A panic in the body passes through Close unchanged.
+func (g *Gen[Y, S, R]) Close() error {
+	s := g.s
+	switch s.st {
+	case Suspended:
+		err := s.close()
+		runtime.KeepAlive(g)
+		return err
+	case Created:
+		s.st = Closed
+		s.body = nil
+	case Running:
+		return ErrRunning
+	}
+	return nil
+}
+
+// Result returns the body's return values once the generator is Closed: its
+// return value and nil after a normal return; its return value and error after a
+// failure (an error matching ErrStopIteration replaced by one matching
+// [ErrStopLeaked]); the return value and Close's result after Close. A generator
+// closed before it started reports the zero value and nil. Before the generator
+// is Closed, Result returns [ErrNotFinished].
+func (g *Gen[Y, S, R]) Result() (R, error) {
+	s := g.s
+	if s.st != Closed {
+		var zero R
+		return zero, ErrNotFinished
+	}
+	return s.res, s.err
+}
+
+// notResumable answers Next and Send on a Running or Closed generator.
+func (s *state[Y, S, R]) notResumable() (Y, error) {
+	var zero Y
+	if s.st == Running {
+		return zero, ErrRunning
+	}
+	return zero, ErrStopIteration
+}
+
+// start creates the coroutine and runs the body to its first yield.
+func (s *state[Y, S, R]) start(g *Gen[Y, S, R]) (Y, error) {
+	s.next, _ = iter.Pull(s.run)
+	s.yield = s.yieldPull
+	// The cleanup closes a generator that is dropped while Suspended. It refers
+	// only to s, never to g, or g could never become unreachable.
+	runtime.AddCleanup(g, (*state[Y, S, R]).collect, s)
+	return s.resume()
+}
+
+// resume switches to the body and reports how the step ended.
+func (s *state[Y, S, R]) resume() (Y, error) {
+	s.st = Running
+	if y, ok := s.next(); ok {
+		return y, nil
+	}
+	var zero Y
+	if s.err == nil {
+		return zero, ErrStopIteration
+	}
+	return zero, s.err
+}
+
+// run is the coroutine's function, handed to iter.Pull. It never calls yf after
+// the body returns, and the coroutine is never stopped from outside: every way
+// out of the body (return, panic, Goexit, the unwind after ErrIgnoredExit) ends
+// run, so the coroutine always exits with the body.
+func (s *state[Y, S, R]) run(yf func(Y) bool) {
+	s.yf = yf
+	defer s.finish()
+	r, err := s.body(s.yield)
+	s.ret(r, err)
+}
+
+// finish runs as the body's frame unwinds, however it ends.
+func (s *state[Y, S, R]) finish() {
+	if s.ignored {
+		// Only the unwind panic is expected here; anything else passes on.
+		if p := recover(); p != nil && p != (unwind{}) {
+			panic(p)
+		}
+		s.err = ErrIgnoredExit
+	} else if !s.returned {
+		s.err = errAborted
+	}
+	s.st = Closed
+	s.body, s.yield, s.yf, s.next = nil, nil, nil, nil
+	s.in, s.inErr = *new(S), nil
+}
+
+// ret records how the body returned, applying PEP 479 and Close's rules.
+func (s *state[Y, S, R]) ret(r R, err error) {
+	s.returned = true
+	s.res = r
+	switch {
+	case s.ignored:
+		s.err = ErrIgnoredExit
+	case s.closing && (err == nil || errors.Is(err, ErrGeneratorExit)):
+		s.err = nil
+	case err != nil && errors.Is(err, ErrStopIteration):
+		s.err = fmt.Errorf("%w (%v)", ErrStopLeaked, err)
+	default:
+		s.err = err
+	}
+}
+
+// yieldPull is the body's Yield when the body runs on a coroutine.
+func (s *state[Y, S, R]) yieldPull(v Y) (S, error) {
+	if s.st != Running {
+		misuse(s.st)
+	}
+	if s.closing {
+		s.ignored = true
+		panic(unwind{})
+	}
+	s.st = Suspended
+	if !s.yf(v) {
+		// Only stop makes iter.Pull's yield return false, and nothing calls it.
+		panic("gen: internal error: coroutine stopped while suspended")
+	}
+	in, err := s.in, s.inErr
+	s.in, s.inErr = *new(S), nil // retain nothing the caller sent
+	return in, err
+}
+
+// close delivers ErrGeneratorExit to the pending yield of a Suspended generator.
+func (s *state[Y, S, R]) close() error {
+	s.inErr = ErrGeneratorExit
+	s.closing = true
+	s.st = Running
+	if _, ok := s.next(); ok {
+		panic("gen: internal error: yield after close")
+	}
+	return s.err
+}
+
+// collect closes a generator whose Gen was collected while Suspended. It runs on
+// the runtime's cleanup goroutine, so the body runs on a goroutine of its own.
+func (s *state[Y, S, R]) collect() {
+	if s.st == Suspended {
+		go s.close()
+	}
+}
+
+// misuse panics for a Yield called when its body is not running.
+func misuse(st State) {
+	switch st {
+	case Closed:
+		panic("gen: yield called after the generator finished")
+	case Suspended:
+		panic("gen: yield called while the generator is suspended (from another goroutine?)")
+	}
+	panic("gen: yield called before the generator started")
+}
+
+// isZero reports whether v is its type's zero value. It is called only on a
+// Created generator, so its reflection cost is paid once.
+func isZero[T any](v T) bool {
+	return reflect.ValueOf(&v).Elem().IsZero()
+}

@@ -1,0 +1,45 @@
+// Package leaktest checks that a test leaves no goroutine behind: generators,
+// coroutines and loops all run on goroutines, and a leak shows up as one more.
+package leaktest
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Check records the number of goroutines now and, when the test ends, fails it
+// if more remain after collecting garbage (which closes dropped generators) and
+// waiting up to five seconds for them to exit. Tests that use Check must not
+// call t.Parallel: the count is the whole process's.
+func Check(t testing.TB) {
+	t.Helper()
+	base := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		t.Helper()
+		if n := Settle(base, 5*time.Second); n > base {
+			t.Errorf("goroutines leaked: %d now, %d at start\n%s", n, base, stacks())
+		}
+	})
+}
+
+// Settle collects garbage and waits until at most base goroutines run, or until
+// the timeout passes. It returns the last count it saw.
+func Settle(base int, timeout time.Duration) int {
+	deadline := time.Now().Add(timeout)
+	for delay := time.Millisecond; ; delay *= 2 {
+		runtime.GC()
+		n := runtime.NumGoroutine()
+		if n <= base || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(min(delay, 100*time.Millisecond))
+	}
+}
+
+func stacks() string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.TrimSpace(string(buf))
+}
