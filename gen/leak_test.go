@@ -1,0 +1,138 @@
+package gen_test
+
+import (
+	"errors"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/corio-go/corio/gen"
+	"github.com/corio-go/corio/internal/leaktest"
+)
+
+// waitFor collects garbage until done reports true or ten seconds pass, and
+// reports whether it did.
+func waitFor(done func() bool) bool {
+	deadline := time.Now().Add(10 * time.Second)
+	for !done() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	return true
+}
+
+// exitCounter counts a body's deferred calls, and those that saw ErrGeneratorExit
+// come out of the pending yield.
+type exitCounter struct{ deferred, sawExit atomic.Int64 }
+
+// body returns a generator body that yields forever and reports to c when it
+// ends.
+func (c *exitCounter) body() func(gen.Yield[int, int]) (int, error) {
+	return func(yield gen.Yield[int, int]) (int, error) {
+		var err error
+		defer func() {
+			if errors.Is(err, gen.ErrGeneratorExit) {
+				c.sawExit.Add(1)
+			}
+			c.deferred.Add(1)
+		}()
+		for i := 0; ; i++ {
+			if _, err = yield(i); err != nil {
+				return i, err
+			}
+		}
+	}
+}
+
+// TestDroppedGenerators: generators dropped while Suspended are closed by the
+// runtime: each pending yield returns ErrGeneratorExit, each body's deferred
+// calls run, and every goroutine exits.
+func TestDroppedGenerators(t *testing.T) {
+	leaktest.Check(t)
+	const n = 5000
+	var c exitCounter
+	suspend := func() {
+		for range n {
+			g := gen.New(c.body())
+			if v, err := g.Next(); v != 0 || err != nil {
+				t.Fatalf("Next() = %d, %v; want 0, <nil>", v, err)
+			}
+			if v, err := g.Send(1); v != 1 || err != nil {
+				t.Fatalf("Send(1) = %d, %v; want 1, <nil>", v, err)
+			}
+		}
+	}
+	suspend()
+	if !waitFor(func() bool { return c.deferred.Load() == n }) {
+		t.Fatalf("%d of %d dropped generators were closed", c.deferred.Load(), n)
+	}
+	if got := c.sawExit.Load(); got != n {
+		t.Errorf("%d of %d pending yields returned ErrGeneratorExit", got, n)
+	}
+}
+
+// TestDroppedDelegatingGenerator: a generator dropped while suspended inside
+// YieldFrom is closed, and closes the generator it delegates to.
+func TestDroppedDelegatingGenerator(t *testing.T) {
+	tests := []struct {
+		name  string
+		start bool // start sub before delegating to it (YieldFrom's forwarding loop), or run it inline
+	}{
+		{"Suspended sub", true},
+		{"Created sub, inline", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			leaktest.Check(t)
+			var outer, inner exitCounter
+			var innerFirst atomic.Bool
+			// drop makes both generators, suspends the outer one inside
+			// YieldFrom and forgets both.
+			drop := func() {
+				sub := gen.New(inner.body())
+				if tt.start {
+					sub.Next()
+				}
+				var err error
+				g := gen.New(func(yield gen.Yield[int, int]) (int, error) {
+					defer func() {
+						if errors.Is(err, gen.ErrGeneratorExit) {
+							outer.sawExit.Add(1)
+						}
+						// Close reaches sub first, not sub's own cleanup later.
+						if inner.deferred.Load() == 1 {
+							innerFirst.Store(true)
+						}
+						outer.deferred.Add(1)
+					}()
+					var r int
+					r, err = gen.YieldFrom(yield, sub)
+					return r, err
+				})
+				for i := range 3 {
+					want := i
+					if tt.start {
+						want++ // sub yielded 0 to its own Next
+					}
+					if v, err := g.Next(); v != want || err != nil {
+						t.Fatalf("Next() = %d, %v; want %d, <nil>", v, err, want)
+					}
+				}
+			}
+			drop()
+			if !waitFor(func() bool { return outer.deferred.Load() == 1 && inner.deferred.Load() == 1 }) {
+				t.Fatalf("deferred calls ran: outer %d, inner %d; want 1, 1", outer.deferred.Load(), inner.deferred.Load())
+			}
+			if o, i := outer.sawExit.Load(), inner.sawExit.Load(); o != 1 || i != 1 {
+				t.Errorf("saw ErrGeneratorExit: outer %d, inner %d; want 1, 1", o, i)
+			}
+			if !innerFirst.Load() {
+				t.Error("sub was not closed before the delegating body's deferred calls ran")
+			}
+		})
+	}
+}
