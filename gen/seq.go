@@ -12,11 +12,14 @@ import "iter"
 // a range loop sends nothing. On a Suspended generator All resumes it with Next
 // for each value (pull mode). A Closed generator yields nothing.
 //
-// Leaving the loop early (break, return, a panic in the loop body) closes the
-// generator before the loop statement ends, as [Gen.Close] does: the body's
-// pending yield returns [ErrGeneratorExit] and its deferred calls run; Close's
-// result is Result's error. Ranging over a generator that is Running (from its
-// own body or loop) panics, since no error could be returned.
+// Leaving the loop early (break, return, goto) closes the generator before the
+// loop statement ends, as [Gen.Close] does: the body's pending yield returns
+// [ErrGeneratorExit] and its deferred calls run; Close's result is Result's
+// error. A panic (or runtime.Goexit) in the loop body ends the generator too: in
+// push mode it unwinds through the body's frames, whose deferred calls run, since
+// the body called the loop body; in pull mode the generator is closed as by a
+// break before the panic goes on. Ranging over a generator that is Running (from
+// its own body or loop) panics, since no error could be returned.
 func (g *Gen[Y, S, R]) All() iter.Seq[Y] {
 	return func(out func(Y) bool) {
 		switch s := g.s; s.st {
