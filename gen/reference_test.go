@@ -28,6 +28,7 @@ type refGen struct {
 
 	resume chan refIn    // caller to body: what the pending yield returns
 	events chan refEvent // body to caller: how the body stopped running
+	done   chan struct{} // closed as the body's goroutine exits
 
 	closing bool // Close delivered ErrGeneratorExit: a yield now is ignoring it
 	ignored bool // the body yielded after ErrGeneratorExit
@@ -85,6 +86,7 @@ func (g *refGen) Send(v int) (int, error) {
 		}
 		g.resume = make(chan refIn)
 		g.events = make(chan refEvent)
+		g.done = make(chan struct{})
 		g.st = gen.Running
 		go g.run()
 		return g.wait()
@@ -162,8 +164,20 @@ func (g *refGen) All() iter.Seq[int] {
 	}
 }
 
+// exited returns a channel that is closed once the body's goroutine, if it
+// was ever started, is exiting.
+func (g *refGen) exited() <-chan struct{} {
+	if g.done == nil {
+		done := make(chan struct{})
+		close(done)
+		return done
+	}
+	return g.done
+}
+
 // run is the body's goroutine.
 func (g *refGen) run() {
+	defer close(g.done)
 	returned := false
 	defer func() {
 		if returned {
