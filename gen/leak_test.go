@@ -136,3 +136,48 @@ func TestDroppedDelegatingGenerator(t *testing.T) {
 		})
 	}
 }
+
+// TestDroppedWhileRunning: a generator whose last use is the call that resumes
+// it must not be finalized while its body runs (it would then be Running, left
+// alone, and never closed once it suspends). The body collects garbage while the
+// caller's call is in progress; the generator must still be closed after it is
+// dropped.
+func TestDroppedWhileRunning(t *testing.T) {
+	tests := []struct {
+		name string
+		last func(g *G) // the last use of g
+	}{
+		{"Next", func(g *G) { g.Next() }},
+		{"Send", func(g *G) { g.Send(1) }},
+		{"Throw", func(g *G) { g.Throw(errBoom) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			leaktest.Check(t)
+			var deferred atomic.Int64
+			drop := func() {
+				g := gen.New(func(yield gen.Yield[int, int]) (int, error) {
+					defer deferred.Add(1)
+					for i := 0; ; i++ {
+						if i == 1 {
+							// Give a finalizer of g every chance to run now.
+							for range 3 {
+								runtime.GC()
+								time.Sleep(time.Millisecond)
+							}
+						}
+						if _, err := yield(i); errors.Is(err, gen.ErrGeneratorExit) {
+							return i, err
+						}
+					}
+				})
+				g.Next()
+				tt.last(g)
+			}
+			drop()
+			if !waitFor(func() bool { return deferred.Load() == 1 }) {
+				t.Fatal("a generator dropped by the call that resumed it was never closed")
+			}
+		})
+	}
+}
