@@ -42,14 +42,32 @@ func YieldFrom[Y, S, R any](yield Yield[Y, S], sub *Gen[Y, S, R]) (R, error) {
 
 // inline runs a Created generator's body on the current stack, yielding through
 // outer. The wrapper around outer costs one call per value and level; it is what
-// notices the ErrGeneratorExit that PEP 380 re-raises in the delegator.
-func (s *state[Y, S, R]) inline(outer Yield[Y, S]) (R, error) {
+// notices the ErrGeneratorExit that PEP 380 re-raises in the delegator. Once sub
+// has received ErrGeneratorExit (from Close, or thrown), it is being closed, as
+// Python closes the inner generator: a further yield is an ignored exit, and the
+// body is unwound.
+func (s *state[Y, S, R]) inline(outer Yield[Y, S]) (r R, err error) {
 	s.st = Running
 	exited := false
-	defer s.finish()
-	r, err := s.body(func(v Y) (S, error) {
+	defer func() {
+		if s.ignored {
+			// recover works only here, in the deferred function itself.
+			if p := recover(); p != nil && p != (unwind{}) {
+				panic(p)
+			}
+		}
+		s.finish()
+		if s.ignored {
+			r, err = s.res, s.err
+		}
+	}()
+	r, err = s.body(func(v Y) (S, error) {
 		if s.st != Running {
 			misuse(s.st)
+		}
+		if exited {
+			s.ignored = true
+			panic(unwind{})
 		}
 		in, err := outer(v)
 		if err != nil && errors.Is(err, ErrGeneratorExit) {
