@@ -18,8 +18,11 @@ import "iter"
 // error. A panic (or runtime.Goexit) in the loop body ends the generator too: in
 // push mode it unwinds through the body's frames, whose deferred calls run, since
 // the body called the loop body; in pull mode the generator is closed as by a
-// break before the panic goes on. Ranging over a generator that is Running (from
-// its own body or loop) panics, since no error could be returned.
+// break before the panic goes on. Because in push mode the loop body runs inside
+// the generator body's frames, a body that recovers panics also catches the
+// loop body's; Go then panics with its range-over-func runtime error, as it does
+// for any iterator function that recovers. Ranging over a generator that is
+// Running (from its own body or loop) panics, since no error could be returned.
 func (g *Gen[Y, S, R]) All() iter.Seq[Y] {
 	return func(out func(Y) bool) {
 		switch s := g.s; s.st {
