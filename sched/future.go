@@ -1,0 +1,183 @@
+package sched
+
+import (
+	"fmt"
+
+	"github.com/corio-go/corio/coro"
+)
+
+// futureState is where a future or task is in its life.
+type futureState uint8
+
+const (
+	pending futureState = iota
+	finished
+	cancelled
+)
+
+// callbacks holds done callbacks in registration order; the first is kept
+// apart, since most futures have exactly one (the task awaiting them).
+type callbacks struct {
+	first func()
+	more  []func()
+}
+
+func (c *callbacks) add(fn func()) {
+	if c.first == nil {
+		c.first = fn
+		return
+	}
+	c.more = append(c.more, fn)
+}
+
+// schedule hands every callback to the loop, in order, and forgets them.
+func (c *callbacks) schedule(l *Loop) {
+	if c.first != nil {
+		l.ready = append(l.ready, callback(c.first))
+		c.first = nil
+	}
+	for i, fn := range c.more {
+		l.ready = append(l.ready, callback(fn))
+		c.more[i] = nil
+	}
+	c.more = nil
+}
+
+// Future is a result that will be set later, by a callback or another task:
+// asyncio.Future. Awaiting a pending future suspends the task until it is done;
+// awaiting a done one returns at once. Create one with [NewFuture]; the zero
+// value is not usable. A Future belongs to its loop's goroutine, and may not be
+// copied.
+type Future[T any] struct {
+	loop      *Loop
+	st        futureState
+	res       T
+	err       error
+	cbs       callbacks
+	retrieved bool
+}
+
+// NewFuture returns a pending future on the loop running co's task
+// (loop.create_future). It panics if co is not driven by a sched task.
+func NewFuture[T any](co *coro.Co) *Future[T] {
+	l := LoopOf(co)
+	if l == nil {
+		panic("sched.NewFuture: " + errNoLoop.Error())
+	}
+	return NewFutureOn[T](l)
+}
+
+// NewFutureOn returns a pending future on l, for callbacks that have no task.
+func NewFutureOn[T any](l *Loop) *Future[T] {
+	return &Future[T]{loop: l}
+}
+
+// Done reports whether the future has a result, an error, or was cancelled.
+func (f *Future[T]) Done() bool { return f.st != pending }
+
+// Cancelled reports whether the future was cancelled.
+func (f *Future[T]) Cancelled() bool { return f.st == cancelled }
+
+// SetResult completes the future with v, scheduling its done callbacks. It
+// returns ErrInvalidState if the future is done already.
+func (f *Future[T]) SetResult(v T) error {
+	if f.st != pending {
+		return fmt.Errorf("%w: SetResult of a future that is done", ErrInvalidState)
+	}
+	f.res = v
+	f.complete(finished)
+	return nil
+}
+
+// SetError completes the future with err, scheduling its done callbacks. It
+// returns ErrInvalidState if the future is done already, and an error for a nil
+// err.
+func (f *Future[T]) SetError(err error) error {
+	if err == nil {
+		return errNilError
+	}
+	if f.st != pending {
+		return fmt.Errorf("%w: SetError of a future that is done", ErrInvalidState)
+	}
+	f.err = err
+	f.complete(finished)
+	return nil
+}
+
+// Cancel cancels a pending future, scheduling its done callbacks, and reports
+// whether it did (false if the future was done already).
+func (f *Future[T]) Cancel() bool {
+	if f.st != pending {
+		return false
+	}
+	f.complete(cancelled)
+	return true
+}
+
+func (f *Future[T]) complete(st futureState) {
+	f.st = st
+	f.cbs.schedule(f.loop)
+}
+
+// Result returns the future's value and error once it is done; ErrCancelled if
+// it was cancelled; ErrInvalidState while it is pending.
+func (f *Future[T]) Result() (T, error) {
+	var zero T
+	switch f.st {
+	case pending:
+		return zero, fmt.Errorf("%w: result of a pending future", ErrInvalidState)
+	case cancelled:
+		f.retrieved = true
+		return zero, ErrCancelled
+	}
+	f.retrieved = true
+	return f.res, f.err
+}
+
+// AddDoneCallback arranges for fn to run on the loop once the future is done.
+// Callbacks never run synchronously: completing the future schedules them, in
+// the order they were added, and one added to a future that is done already is
+// scheduled at once.
+func (f *Future[T]) AddDoneCallback(fn func()) {
+	if fn == nil {
+		panic("sched: AddDoneCallback of a nil func")
+	}
+	if f.st != pending {
+		f.loop.ready = append(f.loop.ready, callback(fn))
+		return
+	}
+	f.cbs.add(fn)
+}
+
+// Await returns the future's result, suspending the task until it is done if
+// it is pending (a done future does not suspend at all). Cancelling the task
+// while it waits cancels the future. Awaiting a future of another loop is an
+// error.
+func (f *Future[T]) Await(co *coro.Co) (T, error) {
+	for f.st == pending {
+		if t := taskOf(co); t != nil && t.loop != f.loop {
+			var zero T
+			return zero, errOtherLoop
+		}
+		if _, err := co.Suspend(f); err != nil {
+			var zero T
+			return zero, err
+		}
+	}
+	return f.Result()
+}
+
+// String describes the future for deadlock reports.
+func (f *Future[T]) String() string {
+	return fmt.Sprintf("Future[%T] (%s)", f.res, f.state())
+}
+
+func (f *Future[T]) state() string {
+	switch f.st {
+	case pending:
+		return "pending"
+	case cancelled:
+		return "cancelled"
+	}
+	return "done"
+}

@@ -1,0 +1,486 @@
+// Package sched is an asyncio-style event loop for [coro] coroutines: tasks,
+// futures, timers, sleeping, gathering, waiting, timeouts and cancellation, with
+// asyncio's ordering iteration by iteration, plus two things asyncio lacks:
+// virtual time and deadlock detection.
+//
+// # Running
+//
+// [Run] is asyncio.run: it makes a loop, runs a coroutine as its main task,
+// cancels what is left when main returns, and closes the loop.
+//
+//	n, err := sched.Run(coro.New(func(co *coro.Co) (int, error) {
+//		t := sched.Spawn(co, coro.New(func(co *coro.Co) (int, error) {
+//			return 1, sched.Sleep(co, time.Second)
+//		}))
+//		return t.Await(co) // resumes one loop iteration after t finishes
+//	}), sched.VirtualTime())
+//
+// # Ordering
+//
+// Each iteration of the loop first moves the timers that are due to the ready
+// queue (by deadline; equal deadlines in the order they were set), then runs
+// exactly the callbacks that were ready when it began, first in first out;
+// whatever they schedule runs in a later iteration. Completing a future
+// schedules its done callbacks; a task awaiting a future or another task is
+// such a callback. So traces match asyncio's line for line.
+//
+// # Time
+//
+// Under [VirtualTime] the clock starts at a fixed instant and moves only by
+// jumping to the next timer when no task can run: a program that sleeps for an
+// hour finishes at once and reports exactly an hour. Otherwise the loop follows
+// the real monotonic clock, and its idle wait blocks on a channel and a timer,
+// so it uses no CPU and works under testing/synctest.
+//
+// # Deadlocks
+//
+// The loop is alive while a callback is ready, a timer is pending, or something
+// outside holds it ([Loop.Hold], which [ToThread] takes for the time its
+// function runs). When none of these holds and the main coroutine has not
+// finished, nothing can ever wake it: where asyncio hangs, Run returns an error
+// wrapping [ErrDeadlock] that names every waiting task and what it waits on.
+//
+// # Goroutines
+//
+// A loop runs on the goroutine that called Run or RunOn, and its tasks' bodies
+// run on their coroutines, one at a time, handing control back and forth with
+// that goroutine. Everything here except [Loop.CallSoonThreadsafe], [Loop.Hold]
+// and the function Hold returns is for that goroutine and its tasks.
+package sched
+
+import (
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/corio-go/corio/coro"
+)
+
+// runner is one entry of the ready queue: a task step, a timer, a callback.
+type runner interface{ run() }
+
+// callback adapts a func to runner; a func value fits in an interface without
+// an allocation.
+type callback func()
+
+func (f callback) run() { f() }
+
+// virtualEpoch is where a virtual clock starts.
+var virtualEpoch = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// Option configures a loop.
+type Option func(*Loop)
+
+// VirtualTime makes the loop's clock virtual: it starts at 2000-01-01 00:00:00
+// UTC and moves only by jumping to the next timer's deadline when no callback is
+// ready. While something outside holds the loop (a Hold, a ToThread call) the
+// loop waits for it in real time, as long as the gap to the next timer, before
+// jumping: virtual time never runs ahead of a thread that may yet call back.
+func VirtualTime() Option {
+	return func(l *Loop) { l.virtual = true }
+}
+
+// OnUnhandledError sets what the loop does with an error nobody retrieved: a
+// task that failed and whose result nobody asked for (Python logs "Task
+// exception was never retrieved"), or a task that failed while Run shut down.
+// The loop reports them when it closes. The default logs them with log/slog at
+// level Error.
+func OnUnhandledError(h func(task string, err error)) Option {
+	return func(l *Loop) { l.onUnhandled = h }
+}
+
+// Loop is an event loop. Create one with [NewLoop] (or let [Run] make one); the
+// zero value is not usable. A Loop may not be copied. Only CallSoonThreadsafe,
+// Hold and the function Hold returns are safe from other goroutines; everything
+// else belongs to the goroutine running the loop and the tasks it runs.
+type Loop struct {
+	ready []runner // what the next iteration runs
+	spare []runner // the other buffer, reused to avoid allocating per iteration
+
+	timers   timerHeap
+	timerSeq uint64
+
+	virtual bool
+	start   time.Time     // the clock's origin
+	vnow    time.Duration // the virtual clock, since start
+	idle    *time.Timer   // the real-time wait for the next timer
+
+	tasks     taskList // live tasks: spawned and not yet done
+	failed    []*task  // tasks that failed, to report if never retrieved
+	running   bool
+	closed    bool
+	asyncgens map[AsyncGenCloser]struct{}
+
+	onUnhandled func(task string, err error)
+
+	// Guarded by mu: what other goroutines hand the loop.
+	mu          sync.Mutex
+	incoming    []func()
+	holds       int
+	closedSafe  bool
+	hasIncoming atomic.Bool
+	wake        chan struct{} // capacity 1: a pending wake-up for the idle loop
+}
+
+// NewLoop returns a loop that is not running. Close it when done with it.
+func NewLoop(opts ...Option) *Loop {
+	l := &Loop{wake: make(chan struct{}, 1)}
+	for _, o := range opts {
+		o(l)
+	}
+	if l.virtual {
+		l.start = virtualEpoch
+	} else {
+		l.start = time.Now()
+	}
+	if l.onUnhandled == nil {
+		l.onUnhandled = func(task string, err error) {
+			slog.Error("sched: task exception was never retrieved", "task", task, "err", err)
+		}
+	}
+	return l
+}
+
+// LoopOf returns the loop running the task whose coroutine co belongs to
+// (asyncio.get_running_loop), or nil if co is not driven by a sched task.
+func LoopOf(co *coro.Co) *Loop {
+	if t := taskOf(co); t != nil {
+		return t.loop
+	}
+	return nil
+}
+
+// Now returns the loop's clock: real time, or the virtual instant.
+func (l *Loop) Now() time.Time { return l.start.Add(l.elapsed()) }
+
+// elapsed is the loop's clock as a duration since its start.
+func (l *Loop) elapsed() time.Duration {
+	if l.virtual {
+		return l.vnow
+	}
+	return time.Since(l.start)
+}
+
+// CallSoon arranges for fn to run in the next iteration of the loop, after the
+// callbacks already scheduled: asyncio's call_soon. Call it from the loop's
+// goroutine; other goroutines use CallSoonThreadsafe.
+func (l *Loop) CallSoon(fn func()) {
+	if fn == nil {
+		panic("sched.CallSoon: nil func")
+	}
+	l.ready = append(l.ready, callback(fn))
+}
+
+// CallSoonThreadsafe arranges, from any goroutine, for fn to run on the loop
+// soon, waking the loop if it is idle: asyncio's call_soon_threadsafe. It
+// returns ErrClosed once the loop is closed. A goroutine that will call it later
+// should take a Hold first, or the loop may report a deadlock meanwhile.
+func (l *Loop) CallSoonThreadsafe(fn func()) error {
+	if fn == nil {
+		panic("sched.CallSoonThreadsafe: nil func")
+	}
+	l.mu.Lock()
+	if l.closedSafe {
+		l.mu.Unlock()
+		return ErrClosed
+	}
+	l.incoming = append(l.incoming, fn)
+	l.hasIncoming.Store(true)
+	l.mu.Unlock()
+	l.signal()
+	return nil
+}
+
+// Hold keeps the loop alive, as a referenced libuv handle does, until the
+// returned release is called (once; later calls do nothing). Take a Hold before
+// handing work to another goroutine that will report back through
+// CallSoonThreadsafe, so that the loop waits for it instead of reporting a
+// deadlock. Hold and release are safe from any goroutine.
+func (l *Loop) Hold() (release func()) {
+	l.mu.Lock()
+	l.holds++
+	l.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.mu.Lock()
+			l.holds--
+			l.mu.Unlock()
+			l.signal()
+		})
+	}
+}
+
+// signal wakes the loop if it waits idle.
+func (l *Loop) signal() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// drain moves the callbacks other goroutines handed in to the ready queue.
+func (l *Loop) drain() {
+	l.mu.Lock()
+	for _, fn := range l.incoming {
+		l.ready = append(l.ready, callback(fn))
+	}
+	clear(l.incoming)
+	l.incoming = l.incoming[:0]
+	l.hasIncoming.Store(false)
+	l.mu.Unlock()
+}
+
+func (l *Loop) holdCount() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.holds
+}
+
+// runOnce runs one iteration: asyncio's _run_once. It reports false, having done
+// nothing, when nothing can ever happen again: no callback ready, no timer, no
+// hold.
+func (l *Loop) runOnce() bool {
+	if l.hasIncoming.Load() {
+		l.drain()
+	}
+	if len(l.ready) == 0 && !l.await() {
+		return false
+	}
+	if len(l.timers) > 0 {
+		now := l.elapsed()
+		for len(l.timers) > 0 && l.timers[0].when <= now {
+			l.ready = append(l.ready, l.timers.pop())
+		}
+	}
+	batch := l.ready
+	l.ready = l.spare[:0]
+	for i, r := range batch {
+		batch[i] = nil
+		r.run()
+	}
+	l.spare = batch[:0]
+	return true
+}
+
+// await waits until a callback is ready or a timer is due, and reports false if
+// neither can ever happen.
+func (l *Loop) await() bool {
+	for len(l.ready) == 0 {
+		holds := l.holdCount()
+		if len(l.timers) == 0 && holds == 0 {
+			return false
+		}
+		if l.virtual && holds == 0 {
+			l.vnow = max(l.vnow, l.timers[0].when)
+			return true
+		}
+		var due <-chan time.Time
+		if len(l.timers) > 0 {
+			d := l.timers[0].when - l.elapsed()
+			if d <= 0 {
+				return true
+			}
+			if l.idle == nil {
+				l.idle = time.NewTimer(d)
+			} else {
+				l.idle.Reset(d)
+			}
+			due = l.idle.C
+		}
+		select {
+		case <-l.wake:
+			if l.idle != nil {
+				l.idle.Stop()
+			}
+			l.drain()
+		case <-due:
+			if l.virtual {
+				l.vnow = max(l.vnow, l.timers[0].when)
+			}
+			return true
+		}
+	}
+	return true
+}
+
+// enter marks the loop running, or says why it cannot run.
+func (l *Loop) enter() error {
+	switch {
+	case l.closed:
+		return ErrClosed
+	case l.running:
+		return errRunning
+	case insideCoroutine():
+		return errInsideLoop
+	}
+	l.running = true
+	return nil
+}
+
+// insideCoroutine reports whether the caller runs in a coroutine's body (where
+// running a loop would block the loop that drives it). It looks for coro's
+// body-running frame on the stack; it is called once per Run, not per step.
+func insideCoroutine() bool {
+	pcs := make([]uintptr, 128)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		f, more := frames.Next()
+		if strings.HasPrefix(f.Function, "github.com/corio-go/corio/coro.(*Coro[") && strings.HasSuffix(f.Function, "]).run") {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
+}
+
+// RunOn runs the loop until c, run as a task on it, has finished, and returns
+// c's results: asyncio's loop.run_until_complete. Other tasks stay on the loop
+// as they are when c finishes, and go on at the next RunOn. If c waits and
+// nothing can ever wake it, RunOn returns an error wrapping [ErrDeadlock] and c
+// stays pending. A panic in any task comes out of RunOn as a panic with a
+// [*PanicError]; the loop is then closed (every coroutine on it is closed, so
+// nothing leaks).
+//
+// RunOn returns ErrClosed on a closed loop, and an error if the loop is already
+// running or if called from inside a coroutine.
+func RunOn[T any](l *Loop, c *coro.Coro[T]) (T, error) {
+	var zero T
+	if c == nil {
+		panic("sched.RunOn: nil coroutine")
+	}
+	if err := l.enter(); err != nil {
+		return zero, err
+	}
+	normal := false
+	defer func() {
+		l.running = false
+		if !normal {
+			l.abandon()
+		}
+	}()
+	t := SpawnOn(l, c)
+	for t.st != taskDone {
+		if !l.runOnce() {
+			normal = true
+			return zero, l.deadlock(&t.task)
+		}
+	}
+	normal = true
+	return t.Result()
+}
+
+// Run runs c as the main task of a new loop and returns its results:
+// asyncio.run. When main returns, Run cancels the tasks still pending and lets
+// them finish, closes the async generators left unfinished, and closes the loop.
+// Run returns an error wrapping [ErrDeadlock] if main waits and nothing can ever
+// wake it. A panic in any task comes out of Run as a panic with a [*PanicError].
+// Run returns an error if called from inside a coroutine (await c instead).
+func Run[T any](c *coro.Coro[T], opts ...Option) (T, error) {
+	l := NewLoop(opts...)
+	defer l.Close()
+	r, err := RunOn(l, c)
+	if !l.closed {
+		l.shutdown()
+	}
+	return r, err
+}
+
+// shutdown is asyncio.run's ending: cancel every task left, run the loop until
+// they finish (or nothing can happen any more), report those that failed, then
+// close unfinished async generators.
+func (l *Loop) shutdown() {
+	l.running = true
+	normal := false
+	defer func() {
+		l.running = false
+		if !normal {
+			l.abandon()
+		}
+	}()
+	pending := l.tasks.all()
+	for _, t := range pending {
+		t.Cancel()
+	}
+	for l.tasks.n > 0 && l.runOnce() {
+	}
+	for _, t := range pending {
+		if t.st == taskDone && !t.cancelled && t.err != nil && !t.retrieved {
+			t.retrieved = true
+			l.onUnhandled(t.name, fmt.Errorf("during shutdown: %w", t.err))
+		}
+	}
+	l.closeAsyncGens()
+	normal = true
+}
+
+// Close closes the loop: the coroutines of tasks still pending are closed (their
+// pending awaits return gen.ErrGeneratorExit, their deferred calls run), errors
+// nobody retrieved are reported, and later CallSoonThreadsafe calls return
+// ErrClosed. Close of a closed loop does nothing; Close of a running loop
+// returns an error.
+func (l *Loop) Close() error {
+	if l.running {
+		return errRunning
+	}
+	if l.closed {
+		return nil
+	}
+	l.abandon()
+	return nil
+}
+
+// abandon closes every live task's coroutine and the loop itself, after a
+// panic or on Close: nothing is left suspended.
+func (l *Loop) abandon() {
+	l.closed = true
+	l.mu.Lock()
+	l.closedSafe = true
+	l.mu.Unlock()
+	for _, t := range l.tasks.all() {
+		t.abandon()
+	}
+	l.closeAsyncGens()
+	if l.idle != nil {
+		l.idle.Stop()
+	}
+	for _, t := range l.failed {
+		if !t.retrieved && !t.cancelled {
+			t.retrieved = true
+			l.onUnhandled(t.name, t.err)
+		}
+	}
+	l.failed = nil
+	l.ready, l.spare, l.timers = nil, nil, nil
+}
+
+// AsyncGenCloser is what an unfinished async generator registers with its loop
+// (aiter does), so that Run can close it when main returns.
+type AsyncGenCloser interface {
+	CloseAsync(l *Loop)
+}
+
+func (l *Loop) closeAsyncGens() {
+	for g := range l.asyncgens {
+		delete(l.asyncgens, g)
+		g.CloseAsync(l)
+	}
+}
+
+// deadlock builds the error for a main task that can never finish.
+func (l *Loop) deadlock(main *task) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v: main task %s waits and nothing can wake it (no callback ready, no timer pending, no hold)", ErrDeadlock, main.name)
+	l.describe(&b, "\n\t")
+	return &deadlockError{msg: b.String()}
+}
+
+type deadlockError struct{ msg string }
+
+func (e *deadlockError) Error() string { return e.msg }
+func (e *deadlockError) Unwrap() error { return ErrDeadlock }

@@ -1,0 +1,328 @@
+package sched
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/gen"
+)
+
+// taskCounter numbers tasks for their default names, across loops, as asyncio
+// does ("Task-1", "Task-2", ...).
+var taskCounter atomic.Uint64
+
+type taskState uint8
+
+const (
+	taskPending taskState = iota
+	taskDone
+)
+
+// task is the part of a Task that does not depend on its result type: what the
+// loop, the deadlock report and the coroutine's bodies (as its coro.Driver) see.
+type task struct {
+	loop   *Loop
+	name   string
+	step   runner      // the Task itself, as the loop runs it
+	wake   func()      // step as a callback, made once
+	waiter coro.Waiter // what the task waits on (asyncio's _fut_waiter)
+	st     taskState
+
+	cancelled  bool  // finished by cancellation
+	mustCancel bool  // throw ErrCancelled at the next step
+	cancels    int   // cancellation requests not taken back (Cancelling)
+	err        error // the body's error, once done
+	retrieved  bool
+
+	cbs callbacks
+
+	ctx       context.Context // made on first use by Co.Context
+	cancelCtx context.CancelFunc
+
+	prev, next *task // in loop.tasks while pending
+	abandonFn  func()
+}
+
+// Task runs a coroutine on a loop: asyncio.Task. It is a Future for the
+// coroutine's result, and awaiting it suspends the awaiting task until it is
+// done. Create one with [Spawn] or [SpawnOn]; the zero value is not usable. A
+// Task belongs to its loop's goroutine, and may not be copied.
+type Task[T any] struct {
+	task
+	c   *coro.Coro[T]
+	res T
+}
+
+// Spawn runs c as a new task on the loop running co's task
+// (asyncio.create_task). The task first runs when the caller next suspends: it
+// is scheduled behind the callbacks already ready. Spawn panics if co is not
+// driven by a sched task.
+func Spawn[T any](co *coro.Co, c *coro.Coro[T]) *Task[T] {
+	l := LoopOf(co)
+	if l == nil {
+		panic("sched.Spawn: " + errNoLoop.Error())
+	}
+	return SpawnOn(l, c)
+}
+
+// SpawnOn runs c as a new task on l, from l's goroutine: from a callback, or
+// before RunOn. The task first runs in the loop's next iteration. A coroutine
+// that was awaited or driven already makes a task that fails with
+// [coro.ErrReused]; on a closed loop the task fails with ErrClosed.
+func SpawnOn[T any](l *Loop, c *coro.Coro[T]) *Task[T] {
+	if c == nil {
+		panic("sched.SpawnOn: nil coroutine")
+	}
+	t := &Task[T]{c: c}
+	t.loop = l
+	t.name = "Task-" + strconv.FormatUint(taskCounter.Add(1), 10)
+	t.step = t
+	t.wake = t.run
+	t.abandonFn = t.close
+	switch {
+	case l.closed:
+		t.finish(ErrClosed)
+	case c.State() != gen.Created:
+		t.finish(coro.ErrReused)
+	default:
+		c.Bind(&t.task)
+		l.tasks.push(&t.task)
+		l.ready = append(l.ready, t)
+	}
+	return t
+}
+
+// run is one step of the task: asyncio's Task.__step, and its __wakeup.
+func (t *Task[T]) run() {
+	if t.st == taskDone {
+		return
+	}
+	t.waiter = nil
+	var w coro.Waiter
+	var err error
+	if t.mustCancel {
+		t.mustCancel = false
+		w, err = t.c.Throw(ErrCancelled)
+	} else {
+		w, err = t.c.Send(nil)
+	}
+	if err != nil {
+		t.finish(err)
+		return
+	}
+	if w == nil { // a bare yield (Sleep(0)): run again next iteration
+		t.loop.ready = append(t.loop.ready, t)
+		return
+	}
+	t.waiter = w
+	w.AddDoneCallback(t.wake)
+	if t.mustCancel && w.Cancel() {
+		t.mustCancel = false
+	}
+}
+
+// finish records how the coroutine ended and schedules the done callbacks.
+func (t *Task[T]) finish(err error) {
+	switch {
+	case err == gen.ErrStopIteration:
+		t.res, _ = t.c.Result()
+	case errors.Is(err, context.Canceled):
+		t.cancelled = true
+		t.err = err
+	default:
+		t.err = err
+	}
+	t.st = taskDone
+	t.waiter = nil
+	if t.cancelCtx != nil {
+		t.cancelCtx()
+	}
+	if t.prev != nil || t.loop.tasks.head == &t.task {
+		t.loop.tasks.remove(&t.task)
+	}
+	if t.err != nil && !t.cancelled {
+		t.loop.failed = append(t.loop.failed, &t.task)
+	}
+	t.cbs.schedule(t.loop)
+}
+
+// close closes the task's coroutine when the loop is abandoned.
+func (t *Task[T]) close() {
+	t.c.Close()
+	if t.st != taskDone {
+		t.retrieved = true
+		t.finish(ErrClosed)
+	}
+}
+
+func (t *task) abandon() { t.abandonFn() }
+
+// Await returns the task's result, suspending the awaiting task until it is
+// done. Cancelling the awaiting task while it waits cancels this one too (use
+// [Shield] to prevent that). A task awaiting another resumes one loop iteration
+// after the other finishes.
+func (t *Task[T]) Await(co *coro.Co) (T, error) {
+	for t.st != taskDone {
+		var zero T
+		if cur := taskOf(co); cur != nil {
+			if cur.loop != t.loop {
+				return zero, errOtherLoop
+			}
+			if cur == &t.task {
+				return zero, errAwaitSelf
+			}
+		}
+		if _, err := co.Suspend(t); err != nil {
+			return zero, err
+		}
+	}
+	return t.Result()
+}
+
+// Result returns the coroutine's results once the task is done; ErrCancelled if
+// it was cancelled; ErrInvalidState while it is pending.
+func (t *Task[T]) Result() (T, error) {
+	var zero T
+	if t.st != taskDone {
+		return zero, fmt.Errorf("%w: result of a pending task", ErrInvalidState)
+	}
+	t.retrieved = true
+	if t.cancelled {
+		return zero, t.err
+	}
+	return t.res, t.err
+}
+
+// Done reports whether the task has finished.
+func (t *task) Done() bool { return t.st == taskDone }
+
+// Cancelled reports whether the task finished by cancellation.
+func (t *task) Cancelled() bool { return t.cancelled }
+
+// Name returns the task's name: "Task-N" unless set with SetName.
+func (t *task) Name() string { return t.name }
+
+// SetName renames the task.
+func (t *task) SetName(name string) { t.name = name }
+
+// AddDoneCallback arranges for fn to run on the loop once the task is done,
+// with a future's rules (see [Future.AddDoneCallback]).
+func (t *task) AddDoneCallback(fn func()) {
+	if fn == nil {
+		panic("sched: AddDoneCallback of a nil func")
+	}
+	if t.st == taskDone {
+		t.loop.ready = append(t.loop.ready, callback(fn))
+		return
+	}
+	t.cbs.add(fn)
+}
+
+// Cancel asks the task to cancel: ErrCancelled is thrown into its coroutine at
+// its pending await (if it awaits a future or task, that is cancelled instead,
+// and the task sees the cancellation when it wakes). The task may catch it and
+// go on. Cancel reports false if the task is done already. The task's context
+// (Co.Context) is cancelled at once.
+func (t *task) Cancel() bool {
+	if t.st == taskDone {
+		return false
+	}
+	t.cancels++
+	if t.cancelCtx != nil {
+		t.cancelCtx()
+	}
+	if t.waiter != nil && t.waiter.Cancel() {
+		return true
+	}
+	t.mustCancel = true
+	return true
+}
+
+// Cancelling returns the number of cancellation requests not yet taken back by
+// Uncancel: asyncio's Task.cancelling.
+func (t *task) Cancelling() int { return t.cancels }
+
+// Uncancel takes back one cancellation request and returns how many remain:
+// asyncio's Task.uncancel, for code that handled a cancellation it asked for
+// (as WithTimeout does).
+func (t *task) Uncancel() int {
+	if t.cancels > 0 {
+		t.cancels--
+	}
+	return t.cancels
+}
+
+// Context returns a context cancelled when the task is cancelled or done; it
+// is what Co.Context returns in the task's coroutine. It is made on first use.
+func (t *task) Context() context.Context {
+	if t.ctx == nil {
+		t.ctx, t.cancelCtx = context.WithCancel(context.Background())
+		if t.cancels > 0 || t.st == taskDone {
+			t.cancelCtx()
+		}
+	}
+	return t.ctx
+}
+
+// WrapPanic implements coro.PanicWrapper: it records the task and the stack
+// where the panic started.
+func (t *task) WrapPanic(v any) any {
+	if p, ok := v.(*PanicError); ok {
+		return p
+	}
+	return &PanicError{Value: v, Task: t.name, Stack: debug.Stack()}
+}
+
+// String describes the task for deadlock reports.
+func (t *task) String() string { return "Task " + t.name }
+
+// taskOf returns the sched task driving co, or nil.
+func taskOf(co *coro.Co) *task {
+	t, _ := co.Driver().(*task)
+	return t
+}
+
+// taskList is an intrusive doubly linked list of the loop's live tasks.
+type taskList struct {
+	head, tail *task
+	n          int
+}
+
+func (l *taskList) push(t *task) {
+	t.prev, t.next = l.tail, nil
+	if l.tail != nil {
+		l.tail.next = t
+	} else {
+		l.head = t
+	}
+	l.tail = t
+	l.n++
+}
+
+func (l *taskList) remove(t *task) {
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else {
+		l.head = t.next
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	} else {
+		l.tail = t.prev
+	}
+	t.prev, t.next = nil, nil
+	l.n--
+}
+
+func (l *taskList) all() []*task {
+	s := make([]*task, 0, l.n)
+	for t := l.head; t != nil; t = t.next {
+		s = append(s, t)
+	}
+	return s
+}

@@ -1,0 +1,174 @@
+package sched
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/corio-go/corio/coro"
+)
+
+// Timer is a callback scheduled by [Loop.AfterFunc]. Its methods are for the
+// loop's goroutine (its callbacks and tasks).
+type Timer struct {
+	loop    *Loop
+	fn      func()
+	when    time.Duration // on the loop's clock: time since the loop started
+	seq     uint64        // ties between equal deadlines go to the earlier timer
+	index   int           // in loop.timers; -1 once out of the heap
+	stopped bool
+	fired   bool
+}
+
+// Stop prevents the timer's callback from running and reports whether it did:
+// false if the callback has run (or is running) or the timer was stopped
+// already. Python: TimerHandle.cancel.
+func (t *Timer) Stop() bool {
+	if t.stopped || t.fired {
+		return false
+	}
+	t.stopped = true
+	if t.index >= 0 {
+		t.loop.timers.remove(t.index)
+	}
+	return true
+}
+
+func (t *Timer) run() {
+	if t.stopped {
+		return
+	}
+	t.fired = true
+	t.fn()
+}
+
+// AfterFunc arranges for fn to run on the loop once d has passed on the loop's
+// clock: asyncio's call_later. The timer is due at Now()+d even for d <= 0, so
+// it runs after the callbacks already ready, with due timers in deadline order
+// (equal deadlines in the order they were set). Call it from the loop's
+// goroutine; other goroutines use [Loop.CallSoonThreadsafe]. A pending timer
+// keeps the loop alive.
+func (l *Loop) AfterFunc(d time.Duration, fn func()) *Timer {
+	if fn == nil {
+		panic("sched.AfterFunc: nil func")
+	}
+	l.timerSeq++
+	t := &Timer{loop: l, fn: fn, when: l.elapsed() + d, seq: l.timerSeq}
+	l.timers.push(t)
+	return t
+}
+
+// Sleep suspends the calling task for d on its loop's clock: asyncio.sleep. A
+// d <= 0 yields to the loop once, letting every other ready task run (Python's
+// sleep(0)); under a driver other than sched's it is a bare yield. Sleep returns
+// nil, or the error a cancellation throws at it (matching context.Canceled).
+func Sleep(co *coro.Co, d time.Duration) error {
+	if d <= 0 {
+		_, err := co.Suspend(nil)
+		return err
+	}
+	l := LoopOf(co)
+	if l == nil {
+		return errNoLoop
+	}
+	s := &sleeper{}
+	s.f.loop = l
+	s.t = l.AfterFunc(d, s.wake)
+	for s.f.st == pending {
+		if _, err := co.Suspend(s); err != nil {
+			s.t.Stop()
+			return err
+		}
+	}
+	s.t.Stop()
+	_, err := s.f.Result()
+	return err
+}
+
+// sleeper is what Sleep waits on: a future that its timer completes (asyncio's
+// sleep sets a future's result from a call_later), in one allocation.
+type sleeper struct {
+	f Future[struct{}]
+	t *Timer
+}
+
+func (s *sleeper) wake()                     { s.f.SetResult(struct{}{}) }
+func (s *sleeper) AddDoneCallback(fn func()) { s.f.AddDoneCallback(fn) }
+func (s *sleeper) Cancel() bool              { return s.f.Cancel() }
+
+// String names the wait for deadlock reports.
+func (s *sleeper) String() string {
+	return fmt.Sprintf("Sleep (due at +%v)", s.t.when)
+}
+
+// timerHeap is a binary min-heap of timers by (when, seq).
+type timerHeap []*Timer
+
+func (h timerHeap) less(i, j int) bool {
+	a, b := h[i], h[j]
+	return a.when < b.when || a.when == b.when && a.seq < b.seq
+}
+
+func (h timerHeap) swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+
+func (h *timerHeap) push(t *Timer) {
+	t.index = len(*h)
+	*h = append(*h, t)
+	h.up(t.index)
+}
+
+// pop removes and returns the earliest timer.
+func (h *timerHeap) pop() *Timer {
+	return h.remove(0)
+}
+
+func (h *timerHeap) remove(i int) *Timer {
+	old := *h
+	n := len(old) - 1
+	t := old[i]
+	if i != n {
+		old.swap(i, n)
+	}
+	old[n] = nil
+	*h = old[:n]
+	if i != n {
+		if !h.down(i) {
+			h.up(i)
+		}
+	}
+	t.index = -1
+	return t
+}
+
+func (h timerHeap) up(j int) {
+	for j > 0 {
+		i := (j - 1) / 2
+		if !h.less(j, i) {
+			break
+		}
+		h.swap(i, j)
+		j = i
+	}
+}
+
+func (h timerHeap) down(i0 int) bool {
+	i, n := i0, len(h)
+	for {
+		j := 2*i + 1
+		if j >= n || j < 0 {
+			break
+		}
+		if j2 := j + 1; j2 < n && h.less(j2, j) {
+			j = j2
+		}
+		if !h.less(j, i) {
+			break
+		}
+		h.swap(i, j)
+		i = j
+	}
+	return i > i0
+}
