@@ -9,7 +9,7 @@ import (
 // line starting with sep.
 func (l *Loop) describe(w io.Writer, sep string) {
 	for t := l.tasks.head; t != nil; t = t.next {
-		fmt.Fprintf(w, "%s%s: %s", sep, t.name, waitingOn(t))
+		fmt.Fprintf(w, "%s%s: %s", sep, t.Name(), waitingOn(t))
 	}
 }
 

@@ -16,31 +16,38 @@ const (
 )
 
 // callbacks holds done callbacks in registration order; the first is kept
-// apart, since most futures have exactly one (the task awaiting them).
+// apart, since most futures have exactly one (the task awaiting them). They are
+// runners, so that a task can register itself with no closure.
 type callbacks struct {
-	first func()
-	more  []func()
+	first runner
+	more  []runner
 }
 
-func (c *callbacks) add(fn func()) {
+func (c *callbacks) add(r runner) {
 	if c.first == nil {
-		c.first = fn
+		c.first = r
 		return
 	}
-	c.more = append(c.more, fn)
+	c.more = append(c.more, r)
 }
 
 // schedule hands every callback to the loop, in order, and forgets them.
 func (c *callbacks) schedule(l *Loop) {
 	if c.first != nil {
-		l.ready = append(l.ready, callback(c.first))
+		l.ready = append(l.ready, c.first)
 		c.first = nil
 	}
-	for i, fn := range c.more {
-		l.ready = append(l.ready, callback(fn))
+	for i, r := range c.more {
+		l.ready = append(l.ready, r)
 		c.more[i] = nil
 	}
 	c.more = nil
+}
+
+// runnerWaiter is implemented by sched's own waiters: a task waiting on one
+// registers itself, with no closure (see Task.run).
+type runnerWaiter interface {
+	addRunner(r runner)
 }
 
 // Future is a result that will be set later, by a callback or another task:
@@ -142,11 +149,15 @@ func (f *Future[T]) AddDoneCallback(fn func()) {
 	if fn == nil {
 		panic("sched: AddDoneCallback of a nil func")
 	}
+	f.addRunner(callback(fn))
+}
+
+func (f *Future[T]) addRunner(r runner) {
 	if f.st != pending {
-		f.loop.ready = append(f.loop.ready, callback(fn))
+		f.loop.ready = append(f.loop.ready, r)
 		return
 	}
-	f.cbs.add(fn)
+	f.cbs.add(r)
 }
 
 // Await returns the future's result, suspending the task until it is done if

@@ -412,7 +412,7 @@ func (l *Loop) shutdown() {
 	for _, t := range pending {
 		if t.st == taskDone && !t.cancelled && t.err != nil && !t.retrieved {
 			t.retrieved = true
-			l.onUnhandled(t.name, fmt.Errorf("during shutdown: %w", t.err))
+			l.onUnhandled(t.Name(), fmt.Errorf("during shutdown: %w", t.err))
 		}
 	}
 	l.closeAsyncGens()
@@ -452,7 +452,7 @@ func (l *Loop) abandon() {
 	for _, t := range l.failed {
 		if !t.retrieved && !t.cancelled {
 			t.retrieved = true
-			l.onUnhandled(t.name, t.err)
+			l.onUnhandled(t.Name(), t.err)
 		}
 	}
 	l.failed = nil
@@ -475,7 +475,7 @@ func (l *Loop) closeAsyncGens() {
 // deadlock builds the error for a main task that can never finish.
 func (l *Loop) deadlock(main *task) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%v: main task %s waits and nothing can wake it (no callback ready, no timer pending, no hold)", ErrDeadlock, main.name)
+	fmt.Fprintf(&b, "%v: main task %s waits and nothing can wake it (no callback ready, no timer pending, no hold)", ErrDeadlock, main.Name())
 	l.describe(&b, "\n\t")
 	return &deadlockError{msg: b.String()}
 }

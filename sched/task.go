@@ -27,25 +27,42 @@ const (
 // loop, the deadlock report and the coroutine's bodies (as its coro.Driver) see.
 type task struct {
 	loop   *Loop
-	name   string
-	step   runner      // the Task itself, as the loop runs it
-	wake   func()      // step as a callback, made once
+	self   taskImpl    // the Task itself, as the loop runs and closes it
 	waiter coro.Waiter // what the task waits on (asyncio's _fut_waiter)
+	id     uint64      // for the default name, Task-<id>
+	name   string      // set by SetName
 	st     taskState
 
 	cancelled  bool  // finished by cancellation
 	mustCancel bool  // throw ErrCancelled at the next step
+	retrieved  bool  // its result was asked for
 	cancels    int   // cancellation requests not taken back (Cancelling)
 	err        error // the body's error, once done
-	retrieved  bool
 
-	cbs callbacks
-
-	ctx       context.Context // made on first use by Co.Context
-	cancelCtx context.CancelFunc
+	cbs   callbacks
+	extra *taskExtra // rarely used parts, made on demand
 
 	prev, next *task // in loop.tasks while pending
-	abandonFn  func()
+}
+
+// taskImpl is what the loop needs of a Task beyond its non-generic part.
+type taskImpl interface {
+	runner
+	close()
+}
+
+// taskExtra holds what few tasks use, so that a suspended task stays small.
+type taskExtra struct {
+	wake      func() // the task as a done callback for foreign waiters
+	ctx       context.Context
+	cancelCtx context.CancelFunc
+}
+
+func (t *task) ext() *taskExtra {
+	if t.extra == nil {
+		t.extra = &taskExtra{}
+	}
+	return t.extra
 }
 
 // Task runs a coroutine on a loop: asyncio.Task. It is a Future for the
@@ -80,10 +97,8 @@ func SpawnOn[T any](l *Loop, c *coro.Coro[T]) *Task[T] {
 	}
 	t := &Task[T]{c: c}
 	t.loop = l
-	t.name = "Task-" + strconv.FormatUint(taskCounter.Add(1), 10)
-	t.step = t
-	t.wake = t.run
-	t.abandonFn = t.close
+	t.id = taskCounter.Add(1)
+	t.self = t
 	switch {
 	case l.closed:
 		t.finish(ErrClosed)
@@ -120,7 +135,15 @@ func (t *Task[T]) run() {
 		return
 	}
 	t.waiter = w
-	w.AddDoneCallback(t.wake)
+	if rw, ok := w.(runnerWaiter); ok {
+		rw.addRunner(t)
+	} else {
+		x := t.ext()
+		if x.wake == nil {
+			x.wake = t.run
+		}
+		w.AddDoneCallback(x.wake)
+	}
 	if t.mustCancel && w.Cancel() {
 		t.mustCancel = false
 	}
@@ -139,8 +162,8 @@ func (t *Task[T]) finish(err error) {
 	}
 	t.st = taskDone
 	t.waiter = nil
-	if t.cancelCtx != nil {
-		t.cancelCtx()
+	if t.extra != nil && t.extra.cancelCtx != nil {
+		t.extra.cancelCtx()
 	}
 	if t.prev != nil || t.loop.tasks.head == &t.task {
 		t.loop.tasks.remove(&t.task)
@@ -160,7 +183,7 @@ func (t *Task[T]) close() {
 	}
 }
 
-func (t *task) abandon() { t.abandonFn() }
+func (t *task) abandon() { t.self.close() }
 
 // Await returns the task's result, suspending the awaiting task until it is
 // done. Cancelling the awaiting task while it waits cancels this one too (use
@@ -205,7 +228,12 @@ func (t *task) Done() bool { return t.st == taskDone }
 func (t *task) Cancelled() bool { return t.cancelled }
 
 // Name returns the task's name: "Task-N" unless set with SetName.
-func (t *task) Name() string { return t.name }
+func (t *task) Name() string {
+	if t.name == "" {
+		return "Task-" + strconv.FormatUint(t.id, 10)
+	}
+	return t.name
+}
 
 // SetName renames the task.
 func (t *task) SetName(name string) { t.name = name }
@@ -216,11 +244,15 @@ func (t *task) AddDoneCallback(fn func()) {
 	if fn == nil {
 		panic("sched: AddDoneCallback of a nil func")
 	}
+	t.addRunner(callback(fn))
+}
+
+func (t *task) addRunner(r runner) {
 	if t.st == taskDone {
-		t.loop.ready = append(t.loop.ready, callback(fn))
+		t.loop.ready = append(t.loop.ready, r)
 		return
 	}
-	t.cbs.add(fn)
+	t.cbs.add(r)
 }
 
 // Cancel asks the task to cancel: ErrCancelled is thrown into its coroutine at
@@ -233,8 +265,8 @@ func (t *task) Cancel() bool {
 		return false
 	}
 	t.cancels++
-	if t.cancelCtx != nil {
-		t.cancelCtx()
+	if t.extra != nil && t.extra.cancelCtx != nil {
+		t.extra.cancelCtx()
 	}
 	if t.waiter != nil && t.waiter.Cancel() {
 		return true
@@ -260,13 +292,14 @@ func (t *task) Uncancel() int {
 // Context returns a context cancelled when the task is cancelled or done; it
 // is what Co.Context returns in the task's coroutine. It is made on first use.
 func (t *task) Context() context.Context {
-	if t.ctx == nil {
-		t.ctx, t.cancelCtx = context.WithCancel(context.Background())
+	x := t.ext()
+	if x.ctx == nil {
+		x.ctx, x.cancelCtx = context.WithCancel(context.Background())
 		if t.cancels > 0 || t.st == taskDone {
-			t.cancelCtx()
+			x.cancelCtx()
 		}
 	}
-	return t.ctx
+	return x.ctx
 }
 
 // WrapPanic implements coro.PanicWrapper: it records the task and the stack
@@ -275,11 +308,11 @@ func (t *task) WrapPanic(v any) any {
 	if p, ok := v.(*PanicError); ok {
 		return p
 	}
-	return &PanicError{Value: v, Task: t.name, Stack: debug.Stack()}
+	return &PanicError{Value: v, Task: t.Name(), Stack: debug.Stack()}
 }
 
 // String describes the task for deadlock reports.
-func (t *task) String() string { return "Task " + t.name }
+func (t *task) String() string { return "Task " + t.Name() }
 
 // taskOf returns the sched task driving co, or nil.
 func taskOf(co *coro.Co) *task {

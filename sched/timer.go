@@ -11,7 +11,7 @@ import (
 // loop's goroutine (its callbacks and tasks).
 type Timer struct {
 	loop    *Loop
-	fn      func()
+	r       runner        // what runs when it fires
 	when    time.Duration // on the loop's clock: time since the loop started
 	seq     uint64        // ties between equal deadlines go to the earlier timer
 	index   int           // in loop.timers; -1 once out of the heap
@@ -38,7 +38,7 @@ func (t *Timer) run() {
 		return
 	}
 	t.fired = true
-	t.fn()
+	t.r.run()
 }
 
 // AfterFunc arranges for fn to run on the loop once d has passed on the loop's
@@ -51,10 +51,16 @@ func (l *Loop) AfterFunc(d time.Duration, fn func()) *Timer {
 	if fn == nil {
 		panic("sched.AfterFunc: nil func")
 	}
-	l.timerSeq++
-	t := &Timer{loop: l, fn: fn, when: l.elapsed() + d, seq: l.timerSeq}
-	l.timers.push(t)
+	t := &Timer{}
+	l.schedule(t, d, callback(fn))
 	return t
+}
+
+// schedule sets t to run r once d has passed.
+func (l *Loop) schedule(t *Timer, d time.Duration, r runner) {
+	l.timerSeq++
+	*t = Timer{loop: l, r: r, when: l.elapsed() + d, seq: l.timerSeq}
+	l.timers.push(t)
 }
 
 // Sleep suspends the calling task for d on its loop's clock: asyncio.sleep. A
@@ -71,29 +77,57 @@ func Sleep(co *coro.Co, d time.Duration) error {
 		return errNoLoop
 	}
 	s := &sleeper{}
-	s.f.loop = l
-	s.t = l.AfterFunc(d, s.wake)
-	for s.f.st == pending {
+	l.schedule(&s.t, d, s)
+	for s.st == pending {
 		if _, err := co.Suspend(s); err != nil {
 			s.t.Stop()
 			return err
 		}
 	}
-	s.t.Stop()
-	_, err := s.f.Result()
-	return err
+	if s.st == cancelled {
+		return ErrCancelled
+	}
+	return nil
 }
 
-// sleeper is what Sleep waits on: a future that its timer completes (asyncio's
-// sleep sets a future's result from a call_later), in one allocation.
+// sleeper is what Sleep waits on: asyncio's sleep sets a future's result from a
+// call_later; here the timer and the future are one small allocation, since a
+// million sleeping tasks hold a million of them.
 type sleeper struct {
-	f Future[struct{}]
-	t *Timer
+	t   Timer
+	st  futureState
+	cbs callbacks
 }
 
-func (s *sleeper) wake()                     { s.f.SetResult(struct{}{}) }
-func (s *sleeper) AddDoneCallback(fn func()) { s.f.AddDoneCallback(fn) }
-func (s *sleeper) Cancel() bool              { return s.f.Cancel() }
+// run is the timer firing: the sleep is over.
+func (s *sleeper) run() {
+	if s.st == pending {
+		s.st = finished
+		s.cbs.schedule(s.t.loop)
+	}
+}
+
+func (s *sleeper) AddDoneCallback(fn func()) { s.addRunner(callback(fn)) }
+
+func (s *sleeper) addRunner(r runner) {
+	if s.st != pending {
+		s.t.loop.ready = append(s.t.loop.ready, r)
+		return
+	}
+	s.cbs.add(r)
+}
+
+// Cancel ends the sleep by cancellation, as cancelling asyncio's sleep future
+// does.
+func (s *sleeper) Cancel() bool {
+	if s.st != pending {
+		return false
+	}
+	s.st = cancelled
+	s.t.Stop()
+	s.cbs.schedule(s.t.loop)
+	return true
+}
 
 // String names the wait for deadlock reports.
 func (s *sleeper) String() string {

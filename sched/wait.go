@@ -346,7 +346,7 @@ func WithTimeout(co *coro.Co, d time.Duration, body func(co *coro.Co) error) err
 	if d <= 0 {
 		// asyncio's call_soon when the deadline has passed: a stoppable timer
 		// put straight on the ready queue.
-		h = &Timer{loop: l, fn: onTimeout, index: -1}
+		h = &Timer{loop: l, r: callback(onTimeout), index: -1}
 		l.ready = append(l.ready, h)
 	} else {
 		h = l.AfterFunc(d, onTimeout)

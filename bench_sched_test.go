@@ -1,0 +1,136 @@
+package corio_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/sched"
+)
+
+// runMain runs body as the main task of a virtual-time loop, failing b on error.
+func runMain(b *testing.B, body func(co *coro.Co) error) {
+	b.Helper()
+	if _, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
+		return struct{}{}, body(co)
+	}), sched.VirtualTime()); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkTaskSwitch: 100 tasks take turns with Sleep(co, 0), asyncio's
+// sleep(0) round robin; ns/switch is the time per task step.
+func BenchmarkTaskSwitch(b *testing.B) {
+	const tasks = 100
+	b.ReportAllocs()
+	runMain(b, func(co *coro.Co) error {
+		var all []coro.Awaitable[struct{}]
+		for range tasks {
+			all = append(all, sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+				for range b.N {
+					if err := sched.Sleep(co, 0); err != nil {
+						return struct{}{}, err
+					}
+				}
+				return struct{}{}, nil
+			})))
+		}
+		b.ResetTimer()
+		_, err := sched.Gather(co, all...)
+		b.StopTimer()
+		return err
+	})
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*tasks), "ns/switch")
+}
+
+// BenchmarkAwaitInline: awaiting a new coroutine object runs its body inline.
+func BenchmarkAwaitInline(b *testing.B) {
+	b.ReportAllocs()
+	body := func(co *coro.Co) (int, error) { return 1, nil }
+	runMain(b, func(co *coro.Co) error {
+		n := 0
+		for b.Loop() {
+			v, _ := coro.New(body).Await(co)
+			n += v
+		}
+		return nil
+	})
+}
+
+// BenchmarkAwaitAsyncFunc: calling an async function is awaiting it.
+func BenchmarkAwaitAsyncFunc(b *testing.B) {
+	b.ReportAllocs()
+	runMain(b, func(co *coro.Co) error {
+		n := 0
+		for b.Loop() {
+			v, _ := addOne(co, n)
+			n = v
+		}
+		return nil
+	})
+}
+
+//go:noinline
+func addOne(co *coro.Co, n int) (int, error) { return n + 1, nil }
+
+// BenchmarkSpawnAwait: spawn a trivial task and await it to completion.
+func BenchmarkSpawnAwait(b *testing.B) {
+	b.ReportAllocs()
+	body := func(co *coro.Co) (int, error) { return 1, nil }
+	runMain(b, func(co *coro.Co) error {
+		for b.Loop() {
+			if _, err := sched.Spawn(co, coro.New(body)).Await(co); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkGather10000: gather 10,000 tasks that each sleep once; per task.
+func BenchmarkGather10000(b *testing.B) {
+	const n = 10000
+	b.ReportAllocs()
+	body := func(co *coro.Co) (int, error) { return 1, sched.Sleep(co, time.Millisecond) }
+	runMain(b, func(co *coro.Co) error {
+		for b.Loop() {
+			aws := make([]coro.Awaitable[int], n)
+			for i := range aws {
+				aws[i] = coro.New(body)
+			}
+			if _, err := sched.Gather(co, aws...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/task")
+}
+
+// BenchmarkSuspendedTask reports the memory one task sleeping in Sleep holds:
+// its coroutine's stack and every heap object, as B/task.
+func BenchmarkSuspendedTask(b *testing.B) {
+	const n = 10000
+	var perTask float64
+	runMain(b, func(co *coro.Co) error {
+		for b.Loop() {
+			before := held()
+			tasks := make([]*sched.Task[struct{}], n)
+			for i := range tasks {
+				tasks[i] = sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+					return struct{}{}, sched.Sleep(co, time.Hour)
+				}))
+			}
+			sched.Sleep(co, 0) // every task starts and suspends in Sleep
+			perTask = float64(held()-before) / n
+			for _, t := range tasks {
+				t.Cancel()
+			}
+			for _, t := range tasks {
+				t.Await(co)
+			}
+		}
+		return nil
+	})
+	b.ReportMetric(perTask, "B/task")
+}
