@@ -102,6 +102,18 @@ type Co struct {
 	driver Driver
 }
 
+// NewCo returns a handle whose Suspend yields through yield, bound to d (which
+// may be nil). It is for building coroutine-like objects on a [gen] generator of
+// your own — aiter's async generators are built so — whose generator's body then
+// runs the bodies with this Co. A Coro makes its own Co; most code never calls
+// NewCo.
+func NewCo(yield gen.Yield[Waiter, any], d Driver) *Co {
+	if yield == nil {
+		panic("coro.NewCo: nil yield")
+	}
+	return &Co{yield: yield, driver: d}
+}
+
 // Suspend yields w to the coroutine's driver and returns when the driver
 // resumes it: with the value the driver sends (sched sends nil) and a nil error,
 // or with the error the driver throws (sched throws cancellation errors). After

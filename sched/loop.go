@@ -49,6 +49,8 @@
 package sched
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -58,6 +60,7 @@ import (
 	"time"
 
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/gen"
 )
 
 // runner is one entry of the ready queue: a task step, a timer, a callback.
@@ -113,7 +116,7 @@ type Loop struct {
 	failed    []*task  // tasks that failed, to report if never retrieved
 	running   bool
 	closed    bool
-	asyncgens map[AsyncGenCloser]struct{}
+	asyncgens map[asyncGen]struct{} // started, unfinished async generators (asyncio's _asyncgens)
 
 	onUnhandled func(task string, err error)
 
@@ -459,16 +462,53 @@ func (l *Loop) abandon() {
 	l.ready, l.spare, l.timers = nil, nil, nil
 }
 
-// AsyncGenCloser is what an unfinished async generator registers with its loop
-// (aiter does), so that Run can close it when main returns.
-type AsyncGenCloser interface {
-	CloseAsync(l *Loop)
+// asyncGen is what an async generator (aiter.Gen) registers with its loop when
+// a task first steps it, so that Run can close it if it is left unfinished.
+type asyncGen = interface {
+	AClose(co *coro.Co) error
+	State() gen.State
 }
 
+// AsyncGenStarted registers an async generator that a task of the loop started
+// (asyncio's firstiter hook) and returns the function that unregisters it when
+// it finishes. aiter calls it; it is not meant for other code.
+func (t *task) AsyncGenStarted(g asyncGen) (done func()) {
+	l := t.loop
+	if l.asyncgens == nil {
+		l.asyncgens = make(map[asyncGen]struct{})
+	}
+	l.asyncgens[g] = struct{}{}
+	return func() { delete(l.asyncgens, g) }
+}
+
+// closeAsyncGens is asyncio's shutdown_asyncgens: every async generator left
+// unfinished is closed by a task of its own, concurrently, and the loop runs
+// until they are done. On a loop that can no longer run they are closed with no
+// loop at all: their cleanup may not await.
 func (l *Loop) closeAsyncGens() {
+	if len(l.asyncgens) == 0 {
+		return
+	}
+	gens := make([]asyncGen, 0, len(l.asyncgens))
 	for g := range l.asyncgens {
-		delete(l.asyncgens, g)
-		g.CloseAsync(l)
+		gens = append(gens, g)
+	}
+	clear(l.asyncgens)
+	if l.closed {
+		return
+	}
+	var closers []*Task[struct{}]
+	for _, g := range gens {
+		closers = append(closers, SpawnOn(l, coro.New(func(co *coro.Co) (struct{}, error) {
+			return struct{}{}, g.AClose(co)
+		})))
+	}
+	for l.tasks.n > 0 && l.runOnce() {
+	}
+	for _, c := range closers {
+		if _, err := c.Result(); err != nil && !errors.Is(err, context.Canceled) {
+			l.onUnhandled(c.Name(), fmt.Errorf("closing an async generator: %w", err))
+		}
 	}
 }
 

@@ -1,0 +1,359 @@
+// Package aiter provides async iterators and async generators (PEP 525): a body
+// that awaits between the values it yields, consumed with "async for" ([All]) or
+// stepped with ANext, ASend, AThrow and AClose.
+//
+// # An async generator
+//
+//	ticks := aiter.New(func(co *coro.Co, yield gen.Yield[int, struct{}]) error {
+//		for i := range 3 {
+//			if err := sched.Sleep(co, time.Second); err != nil { // awaits suspend the consumer
+//				return err
+//			}
+//			if _, err := yield(i); err != nil { // hands i to the consumer
+//				return err
+//			}
+//		}
+//		return nil
+//	})
+//	for v, err := range aiter.All(co, ticks) { ... }
+//
+// The end of an async iteration is [ErrStopAsyncIteration]. [All] over a new
+// generator runs its body on the consuming task's own stack (push mode): its
+// awaits suspend the consuming task directly and each yield calls the loop body,
+// with no coroutine of its own. Stepping a generator with ANext (pull mode) runs
+// its body on a coroutine, and forwards every await of the body to the task that
+// called ANext, as Python's asend() awaitable does.
+//
+// Misuse reuses [gen]'s errors: [gen.ErrRunning] for a step while another is
+// still in progress ("asynchronous generator is already running"),
+// [gen.ErrJustStarted], [gen.ErrIgnoredExit] for a body that yields after
+// GeneratorExit, [gen.ErrStopLeaked] for a body that returns an error wrapping
+// ErrStopAsyncIteration.
+//
+// An async generator started in pull mode under sched registers with its loop
+// (asyncio's firstiter hook), so that sched.Run closes it if it is left
+// unfinished when main returns.
+package aiter
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"reflect"
+
+	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/gen"
+)
+
+// ErrStopAsyncIteration is the end of an async iteration: what ANext returns
+// once an async generator's body has returned. Python: StopAsyncIteration.
+var ErrStopAsyncIteration = errors.New("aiter: stop async iteration")
+
+// Iterator is an async iterator: ANext awaits the next value, and returns
+// ErrStopAsyncIteration at the end.
+type Iterator[T any] interface {
+	ANext(co *coro.Co) (T, error)
+}
+
+// unwind unwinds a body that yielded a value after GeneratorExit; the body's
+// runner recovers it.
+type unwind struct{}
+
+// valueMark is what the body's generator yields to hand out a value, told
+// apart from the Waiters of its awaits by identity. It is a Waiter only so that
+// it can travel through the same generator.
+type valueMark[Y any] struct{ v Y }
+
+func (*valueMark[Y]) AddDoneCallback(func()) {}
+func (*valueMark[Y]) Cancel() bool           { return false }
+
+// registrar is implemented by drivers that track async generators (sched's
+// tasks): asyncio's firstiter hook. done is called when the generator finishes.
+type registrar interface {
+	AsyncGenStarted(g interface {
+		AClose(co *coro.Co) error
+		State() gen.State
+	}) (done func())
+}
+
+// Gen is an async generator: a body that awaits (through the co it is given)
+// and yields values of type Y, receiving values of type S at each yield. Create
+// one with [New]; the zero value is not usable. A Gen is not safe for concurrent
+// use; it may be stepped by different tasks one after another.
+type Gen[Y, S any] struct {
+	body func(co *coro.Co, yield gen.Yield[Y, S]) error
+	g    *gen.Gen[coro.Waiter, any, struct{}] // pull mode's coroutine; nil until then
+	y    gen.Yield[coro.Waiter, any]          // g's yield, for the body's value yields
+	mark valueMark[Y]
+	done func() // unregisters from the loop
+
+	st      gen.State // Created, Running (a step in progress), Suspended, Closed
+	closing bool      // GeneratorExit was delivered: a value yield is ignoring it
+	ignored bool
+}
+
+// New returns an async generator that runs body when first iterated. body's co
+// is the consuming task's (in push mode) or one that forwards to it (in pull
+// mode); yield hands a value to the consumer. New panics if body is nil.
+func New[Y, S any](body func(co *coro.Co, yield gen.Yield[Y, S]) error) *Gen[Y, S] {
+	if body == nil {
+		panic("aiter.New: nil body")
+	}
+	return &Gen[Y, S]{body: body}
+}
+
+// State reports the generator's state: Running while a step (or the push-mode
+// range) is in progress, including while its body awaits.
+func (g *Gen[Y, S]) State() gen.State { return g.st }
+
+// ANext awaits the next value: asend(None). It returns ErrStopAsyncIteration
+// once the body has returned, and the body's error if it failed.
+func (g *Gen[Y, S]) ANext(co *coro.Co) (Y, error) { return g.step(co, nil, nil) }
+
+// ASend resumes the generator with v at its pending yield and awaits the next
+// value: PEP 525's asend. ASend of a non-zero v to a generator that has not
+// started returns gen.ErrJustStarted.
+func (g *Gen[Y, S]) ASend(co *coro.Co, v S) (Y, error) {
+	if g.st == gen.Created {
+		if !isZero(v) {
+			var y Y
+			return y, gen.ErrJustStarted
+		}
+		return g.step(co, nil, nil)
+	}
+	return g.step(co, v, nil)
+}
+
+// AThrow throws err in at the pending yield and awaits what the body does next:
+// the next value if it handles err, its error if it returns one. On a generator
+// that has not started, the body never runs and AThrow returns err; after the
+// end AThrow returns err (as CPython 3.12 does). AThrow(nil) is an error.
+func (g *Gen[Y, S]) AThrow(co *coro.Co, err error) (Y, error) {
+	var zero Y
+	if err == nil {
+		return zero, errors.New("aiter: AThrow of a nil error")
+	}
+	switch g.st {
+	case gen.Created:
+		g.st = gen.Closed
+		return zero, err
+	case gen.Closed:
+		return zero, err
+	}
+	return g.step(co, nil, err)
+}
+
+// AClose closes the generator: GeneratorExit is delivered at its pending yield,
+// and the body may await while it cleans up. AClose returns nil if the body
+// returns nil or an error wrapping gen.ErrGeneratorExit, the body's error
+// otherwise, and gen.ErrIgnoredExit if it yields a value instead (its deferred
+// calls run as it is unwound). AClose of a generator that has not started or
+// has finished does nothing and returns nil.
+func (g *Gen[Y, S]) AClose(co *coro.Co) error {
+	switch g.st {
+	case gen.Created:
+		g.st = gen.Closed
+		return nil
+	case gen.Closed:
+		return nil
+	}
+	g.closing = true
+	_, err := g.step(co, nil, gen.ErrGeneratorExit)
+	switch {
+	case err == ErrStopAsyncIteration, errors.Is(err, gen.ErrGeneratorExit):
+		return nil
+	}
+	return err
+}
+
+// step resumes the body with a value or an error and forwards its awaits to co
+// until it yields a value or finishes.
+func (g *Gen[Y, S]) step(co *coro.Co, send any, throw error) (Y, error) {
+	var zero Y
+	switch g.st {
+	case gen.Running:
+		return zero, gen.ErrRunning
+	case gen.Closed:
+		return zero, ErrStopAsyncIteration
+	case gen.Created:
+		g.start(co)
+	}
+	g.st = gen.Running
+	var w coro.Waiter
+	var err error
+	if throw != nil {
+		w, err = g.g.Throw(throw)
+	} else {
+		w, err = g.g.Send(send)
+	}
+	for err == nil {
+		if w == coro.Waiter(&g.mark) {
+			g.st = gen.Suspended
+			v := g.mark.v
+			g.mark.v = zero
+			return v, nil
+		}
+		// An await of the body: the calling task waits for it.
+		in, e := co.Suspend(w)
+		if e != nil {
+			w, err = g.g.Throw(e)
+		} else {
+			w, err = g.g.Send(in)
+		}
+	}
+	g.finish()
+	if err == gen.ErrStopIteration {
+		return zero, ErrStopAsyncIteration
+	}
+	return zero, err
+}
+
+// start makes the pull-mode coroutine: a gen generator whose yields are either
+// the body's awaits (Waiters) or its values (g.mark).
+func (g *Gen[Y, S]) start(co *coro.Co) {
+	d := co.Driver()
+	g.g = gen.New(func(y gen.Yield[coro.Waiter, any]) (_ struct{}, err error) {
+		g.y = y
+		defer func() {
+			if g.ignored {
+				if p := recover(); p != nil && p != (unwind{}) {
+					panic(p)
+				}
+				err = gen.ErrIgnoredExit
+			} else if w, ok := d.(coro.PanicWrapper); ok {
+				if p := recover(); p != nil {
+					panic(w.WrapPanic(p))
+				}
+			}
+		}()
+		return struct{}{}, check(g.body(coro.NewCo(y, d), g.yieldPull))
+	})
+	if r, ok := d.(registrar); ok {
+		g.done = r.AsyncGenStarted(g)
+	}
+}
+
+// yieldPull is the body's yield in pull mode.
+func (g *Gen[Y, S]) yieldPull(v Y) (S, error) {
+	var zero S
+	if g.closing {
+		g.ignored = true
+		panic(unwind{})
+	}
+	g.mark.v = v
+	in, err := g.y(&g.mark)
+	if err != nil {
+		return zero, err
+	}
+	if in == nil {
+		return zero, nil
+	}
+	return in.(S), nil
+}
+
+func (g *Gen[Y, S]) finish() {
+	g.st = gen.Closed
+	g.body = nil
+	if g.done != nil {
+		g.done()
+		g.done = nil
+	}
+}
+
+// check applies PEP 479 to async generators: an error wrapping
+// ErrStopAsyncIteration must not end an iteration silently.
+func check(err error) error {
+	if err != nil && errors.Is(err, ErrStopAsyncIteration) {
+		return fmt.Errorf("%w (%v)", gen.ErrStopLeaked, err)
+	}
+	return err
+}
+
+// All ranges over an async iterator: Python's "async for". Each pair is a value
+// and a nil error; a failure ends the loop with one last pair, the zero value and
+// the error; ErrStopAsyncIteration ends it quietly. The iteration runs on the
+// ranging task: the iterator's awaits suspend it.
+//
+// Over a [Gen] that has not started, the body runs on the ranging task's stack
+// (push mode): no coroutine, no switch per value. Breaking out of the loop
+// closes a Gen before the loop statement ends (GeneratorExit at its pending
+// yield; its cleanup may await); any other Iterator with a method
+// AClose(*coro.Co) error is closed the same way.
+func All[T any](co *coro.Co, it Iterator[T]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		if p, ok := it.(pusher[T]); ok && p.push(co, yield) {
+			return
+		}
+		for {
+			v, err := it.ANext(co)
+			if err == ErrStopAsyncIteration {
+				return
+			}
+			if err != nil {
+				yield(v, err)
+				return
+			}
+			if !yield(v, nil) {
+				if c, ok := it.(interface{ AClose(*coro.Co) error }); ok {
+					c.AClose(co)
+				}
+				return
+			}
+		}
+	}
+}
+
+// pusher is implemented by Gen: push runs a Created generator in push mode and
+// reports false for any other.
+type pusher[T any] interface {
+	push(co *coro.Co, yield func(T, error) bool) bool
+}
+
+func (g *Gen[Y, S]) push(co *coro.Co, out func(Y, error) bool) bool {
+	if g.st != gen.Created {
+		return false
+	}
+	g.st = gen.Running
+	broke := false
+	err := g.runPush(co, func(v Y) (S, error) {
+		var zero S
+		if g.closing {
+			g.ignored = true
+			panic(unwind{})
+		}
+		if !out(v, nil) {
+			g.closing, broke = true, true
+			return zero, gen.ErrGeneratorExit
+		}
+		return zero, nil
+	})
+	g.finish()
+	if broke || err == nil {
+		return true
+	}
+	out(*new(Y), err)
+	return true
+}
+
+// runPush runs the body on the caller's stack, recovering the unwind of a body
+// that ignored GeneratorExit.
+func (g *Gen[Y, S]) runPush(co *coro.Co, yield gen.Yield[Y, S]) (err error) {
+	defer func() {
+		if g.ignored {
+			if p := recover(); p != nil && p != (unwind{}) {
+				panic(p)
+			}
+			err = gen.ErrIgnoredExit
+		}
+	}()
+	err = check(g.body(co, yield))
+	if g.closing && errors.Is(err, gen.ErrGeneratorExit) {
+		err = nil
+	}
+	return err
+}
+
+// isZero reports whether v is its type's zero value, for types == cannot compare.
+func isZero[T any](v T) bool {
+	return reflect.ValueOf(&v).Elem().IsZero()
+}
