@@ -119,6 +119,11 @@ type Loop struct {
 	asyncgens map[asyncGen]struct{} // started, unfinished async generators (asyncio's _asyncgens)
 
 	onUnhandled func(task string, err error)
+	trace       *slog.Logger // nil unless the Trace option is given
+
+	threads     int      // ToThread calls started or queued, not yet back on the loop
+	threadQueue []func() // ToThread starts waiting for the bound
+	maxThreads  int
 
 	// Guarded by mu: what other goroutines hand the loop.
 	mu          sync.Mutex
@@ -410,7 +415,7 @@ func (l *Loop) shutdown() {
 	for _, t := range pending {
 		t.Cancel()
 	}
-	for l.tasks.n > 0 && l.runOnce() {
+	for (l.tasks.n > 0 || l.threads > 0) && l.runOnce() {
 	}
 	for _, t := range pending {
 		if t.st == taskDone && !t.cancelled && t.err != nil && !t.retrieved {

@@ -108,6 +108,9 @@ func SpawnOn[T any](l *Loop, c *coro.Coro[T]) *Task[T] {
 		c.Bind(&t.task)
 		l.tasks.push(&t.task)
 		l.ready = append(l.ready, t)
+		if l.trace != nil {
+			l.event("spawn", "task", t.Name())
+		}
 	}
 	return t
 }
@@ -116,6 +119,9 @@ func SpawnOn[T any](l *Loop, c *coro.Coro[T]) *Task[T] {
 func (t *Task[T]) run() {
 	if t.st == taskDone {
 		return
+	}
+	if t.loop.trace != nil {
+		t.traceResume()
 	}
 	t.waiter = nil
 	var w coro.Waiter
@@ -132,6 +138,9 @@ func (t *Task[T]) run() {
 	}
 	if w == nil { // a bare yield (Sleep(0)): run again next iteration
 		t.loop.ready = append(t.loop.ready, t)
+		if t.loop.trace != nil {
+			t.loop.event("yield", "task", t.Name())
+		}
 		return
 	}
 	t.waiter = w
@@ -144,10 +153,34 @@ func (t *Task[T]) run() {
 		}
 		w.AddDoneCallback(x.wake)
 	}
+	if t.loop.trace != nil {
+		t.loop.event("suspend", "task", t.Name(), "on", describeWaiter(w))
+		t.loop.event("callback registered", "task", t.Name(), "on", describeWaiter(w))
+	}
 	if t.mustCancel && w.Cancel() {
 		t.mustCancel = false
 	}
 }
+
+// traceResume logs a step about to run: a start, or a resumption by what the
+// task waited on.
+func (t *task) traceResume() {
+	switch {
+	case t.self.(interface{ started() bool }).started():
+		by := "ready queue"
+		if t.waiter != nil {
+			by = describeWaiter(t.waiter)
+		}
+		if t.mustCancel {
+			by = "cancellation"
+		}
+		t.loop.event("resume", "task", t.Name(), "by", by)
+	default:
+		t.loop.event("start", "task", t.Name())
+	}
+}
+
+func (t *Task[T]) started() bool { return t.c.State() != gen.Created }
 
 // finish records how the coroutine ended and schedules the done callbacks.
 func (t *Task[T]) finish(err error) {
@@ -170,6 +203,16 @@ func (t *Task[T]) finish(err error) {
 	}
 	if t.err != nil && !t.cancelled {
 		t.loop.failed = append(t.loop.failed, &t.task)
+	}
+	if t.loop.trace != nil {
+		switch {
+		case t.cancelled:
+			t.loop.event("done", "task", t.Name(), "cancelled", true)
+		case t.err != nil:
+			t.loop.event("done", "task", t.Name(), "err", t.err)
+		default:
+			t.loop.event("done", "task", t.Name(), "result", t.res)
+		}
 	}
 	t.cbs.schedule(t.loop)
 }
@@ -282,9 +325,15 @@ func (t *task) Cancelling() int { return t.cancels }
 // Uncancel takes back one cancellation request and returns how many remain:
 // asyncio's Task.uncancel, for code that handled a cancellation it asked for
 // (as WithTimeout does).
+//
+// As in Python 3.13, taking back the last request also drops a cancellation
+// still waiting to be thrown in at the task's next await.
 func (t *task) Uncancel() int {
 	if t.cancels > 0 {
 		t.cancels--
+	}
+	if t.cancels == 0 {
+		t.mustCancel = false
 	}
 	return t.cancels
 }

@@ -38,6 +38,9 @@ func (t *Timer) run() {
 		return
 	}
 	t.fired = true
+	if t.loop.trace != nil {
+		t.loop.event("timer fired", "due", t.when)
+	}
 	t.r.run()
 }
 
@@ -61,6 +64,9 @@ func (l *Loop) schedule(t *Timer, d time.Duration, r runner) {
 	l.timerSeq++
 	*t = Timer{loop: l, r: r, when: l.elapsed() + d, seq: l.timerSeq}
 	l.timers.push(t)
+	if l.trace != nil {
+		l.event("timer set", "due", t.when)
+	}
 }
 
 // Sleep suspends the calling task for d on its loop's clock: asyncio.sleep. A
