@@ -1,0 +1,77 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/corio-go/corio/internal/leaktest"
+)
+
+func Example() {
+	run(os.Stdout, true, 1)
+	// Output:
+	// scale: virtual clock, exact simulated seconds
+	// +0.0s  trace: main spawned: waits in the ready queue
+	// +0.0s  trace: main taken from the ready queue: starts
+	// +0.0s  main: spawns Task A and Task B, then awaits them
+	// +0.0s  trace: Task A spawned: waits in the ready queue
+	// +0.0s  trace: Task B spawned: waits in the ready queue
+	// +0.0s  trace: main suspended on Task A
+	// +0.0s  trace: main's wake-up registered as a done callback of Task A
+	// +0.0s  trace: Task A taken from the ready queue: starts
+	// +0.0s  Task A: reads a file (simulated I/O: sched.Sleep for 1s)
+	// +0.0s  trace: loop: timer set, due at +1.0s
+	// +0.0s  trace: Task A suspended on Sleep
+	// +0.0s  trace: Task A's wake-up registered as a done callback of Sleep
+	// +0.0s  trace: Task B taken from the ready queue: starts
+	// +0.0s  Task B: queries a server (simulated I/O: a future a timer completes in 2s)
+	// +0.0s  trace: loop: timer set, due at +2.0s
+	// +0.0s  trace: Task B suspended on Future[string] (pending)
+	// +0.0s  trace: Task B's wake-up registered as a done callback of Future[string] (pending)
+	// +1.0s  trace: loop: timer due at +1.0s fires
+	// +1.0s  trace: Task A taken from the ready queue: resumed by Sleep
+	// +1.0s  Task A: has the file
+	// +1.0s  trace: Task A done: result "file contents"
+	// +1.0s  trace: main taken from the ready queue: resumed by Task A
+	// +1.0s  trace: main suspended on Task B
+	// +1.0s  trace: main's wake-up registered as a done callback of Task B
+	// +2.0s  trace: loop: timer due at +2.0s fires
+	// +2.0s  trace: Task B taken from the ready queue: resumed by Future[string] (done)
+	// +2.0s  Task B: has the reply
+	// +2.0s  trace: Task B done: result "server reply"
+	// +2.0s  trace: main taken from the ready queue: resumed by Task B
+	// +2.0s  main: got "file contents" and "server reply"
+	// +2.0s  trace: main done: result "{}"
+}
+
+var number = regexp.MustCompile(`[0-9]+\.[0-9]s`)
+
+// events drops the scale line and the time stamps, and blurs the times in the
+// timer lines, leaving the order of events.
+func events(out string) []string {
+	lines := strings.Split(strings.TrimSpace(out), "\n")[1:]
+	for i, l := range lines {
+		_, l, _ = strings.Cut(l, "  ")
+		lines[i] = number.ReplaceAllString(l, "N")
+	}
+	return lines
+}
+
+// TestRealClock runs on the real clock, compressed, and checks that the events
+// come in the order the virtual run gives.
+func TestRealClock(t *testing.T) {
+	leaktest.Check(t)
+	var virtual, real strings.Builder
+	if err := run(&virtual, true, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(&real, false, 0.2); err != nil { // a simulated second takes 200ms
+		t.Fatal(err)
+	}
+	want, got := events(virtual.String()), events(real.String())
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("real-clock order differs from the virtual run:\ngot:\n%s\nwant:\n%s", real.String(), virtual.String())
+	}
+}
