@@ -1,0 +1,113 @@
+// Command addnumbers shows the two ways to run an async function.
+//
+// An async function is a plain Go function that takes a *coro.Co first:
+//
+//	func addNumbers(co *coro.Co, a, b int) (int, error)
+//
+// Calling it from a coroutine is awaiting it (Python's "await add_numbers(2,
+// 10)"): it runs on the caller's coroutine, and its sleep suspends the caller.
+// To run it from plain Go code, wrap the call in a coroutine object (coro.New)
+// and hand that to a loop: sched.Run makes a loop, runs the coroutine as its
+// main task and closes the loop (asyncio.run); sched.NewLoop and sched.RunOn do
+// the same by hand (loop.run_until_complete), for a loop you keep. A coroutine
+// object does nothing until it is run: its state goes from "created" to
+// "closed". Both ways print 12.
+//
+// Run it with
+//
+//	go run ./examples/addnumbers            # on the real clock, 1 simulated second = 1s
+//	go run ./examples/addnumbers -virtual   # on a virtual clock: instant, exact times
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/sched"
+)
+
+// clock tells the story in simulated time: sleeps are scaled down for the real
+// clock, and the loop's clock is scaled back up for printing.
+type clock struct {
+	scale float64 // real duration of one simulated second, in seconds
+}
+
+func (c *clock) sleep(co *coro.Co, d time.Duration) error {
+	return sched.Sleep(co, time.Duration(float64(d)*c.scale))
+}
+
+// since returns the simulated seconds elapsed on loop l's clock since t.
+func (c *clock) since(l *sched.Loop, t time.Time) float64 {
+	return l.Now().Sub(t).Seconds() / c.scale
+}
+
+func header(w io.Writer, virtual bool, scale float64, unit time.Duration, name string) {
+	if virtual {
+		fmt.Fprintln(w, "clock: virtual (instant, exact times)")
+		return
+	}
+	d := time.Duration(float64(unit) * scale).Round(time.Microsecond)
+	fmt.Fprintf(w, "scale: 1 simulated %s = %v (use -virtual for instant exact times)\n", name, d)
+}
+
+// addNumbers is an async function: it takes a second to add two numbers.
+func addNumbers(co *coro.Co, c *clock, a, b int) (int, error) {
+	if err := c.sleep(co, time.Second); err != nil {
+		return 0, err
+	}
+	return a + b, nil
+}
+
+func run(w io.Writer, virtual bool, scale float64) error {
+	header(w, virtual, scale, time.Second, "second")
+	c := &clock{scale: scale}
+	var opts []sched.Option
+	if virtual {
+		opts = append(opts, sched.VirtualTime())
+	}
+
+	// 1. Awaited from a main coroutine, run by sched.Run.
+	fmt.Fprintln(w, "-- awaited from main, under sched.Run --")
+	top := coro.New(func(co *coro.Co) (struct{}, error) {
+		l := sched.LoopOf(co)
+		start := l.Now()
+		n, err := addNumbers(co, c, 2, 10) // calling it is awaiting it
+		if err != nil {
+			return struct{}{}, err
+		}
+		fmt.Fprintf(w, "[%.1f s] main: addNumbers(co, 2, 10) = %d\n", c.since(l, start), n)
+		return struct{}{}, nil
+	})
+	fmt.Fprintf(w, "the main coroutine is %s\n", top.State())
+	if _, err := sched.Run(top, opts...); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "the main coroutine is %s\n", top.State())
+
+	// 2. Run as the task of a loop we made, with RunOn.
+	fmt.Fprintln(w, "-- run as a task, with sched.NewLoop and sched.RunOn --")
+	l := sched.NewLoop(opts...)
+	defer l.Close()
+	add := coro.New(func(co *coro.Co) (int, error) { return addNumbers(co, c, 2, 10) })
+	start := l.Now()
+	n, err := sched.RunOn(l, add)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "[%.1f s] sched.RunOn(l, add) = %d\n", c.since(l, start), n)
+	return l.Close()
+}
+
+func main() {
+	virtual := flag.Bool("virtual", false, "run on a virtual clock: instant, with exact times")
+	scale := flag.Float64("scale", 1, "real seconds per simulated second")
+	flag.Parse()
+	if err := run(os.Stdout, *virtual, *scale); err != nil {
+		fmt.Fprintln(os.Stderr, "addnumbers:", err)
+		os.Exit(1)
+	}
+}
