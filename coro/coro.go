@@ -51,6 +51,7 @@ package coro
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/corio-go/corio/gen"
 )
@@ -92,6 +93,8 @@ type PanicWrapper interface {
 // or is run by a driver. Python: RuntimeError "cannot reuse already awaited
 // coroutine".
 var ErrReused = errors.New("coro: cannot reuse already awaited coroutine")
+
+var errNilThrow = errors.New("coro: Throw of a nil error")
 
 // Co is a running coroutine's handle, passed to every body: what awaiting
 // suspends through. A body must use the Co it was given, on the goroutine that
@@ -143,11 +146,25 @@ func (co *Co) Context() context.Context {
 // ([Coro.Await]), run as a task by a driver, or driven by hand with the
 // generator protocol. Create one with [New]; the zero value is not usable, and a
 // Coro is not safe for concurrent use.
+//
+// A Coro that is dropped while a driver has it suspended is closed by the
+// runtime, as a [gen.Gen] is: its pending suspension returns
+// gen.ErrGeneratorExit and its deferred calls run.
 type Coro[T any] struct {
+	body   func(co *Co) (T, error)
+	driver Driver                   // bound by Bind, for the generator's Co
+	g      *gen.Gen[Waiter, any, T] // the generator, once driven; nil while unused or inline
+	st     gen.State                // while g is nil: Created, Running (inline) or Closed
+	res    T                        // the inline run's results
+	err    error
+}
+
+// driven is what a driven coroutine's generator body refers to: never the Coro
+// itself, which holds the generator, or a dropped Coro could never be collected
+// and closed.
+type driven[T any] struct {
+	co   Co
 	body func(co *Co) (T, error)
-	g    *gen.Gen[Waiter, any, T] // the generator, once driven; nil while unused or inline
-	co   Co                       // the handle the body gets when driven
-	st   gen.State                // while g is nil: Created, Running (inline) or Closed
 }
 
 // New returns a coroutine object that runs body when awaited or driven. New
@@ -161,22 +178,34 @@ func New[T any](body func(co *Co) (T, error)) *Coro[T] {
 
 // Await runs the coroutine's body inline on the awaiting coroutine, with co, and
 // returns its results: no generator, no switch, no trip through a loop (Python's
-// "await coro" of a new coroutine). A coroutine that has been started by hand
-// and is Suspended is resumed through co until it finishes, as "yield from"
-// does. Awaiting a coroutine a second time, or one a driver runs, returns
-// [ErrReused]; awaiting one that is running returns [gen.ErrRunning].
+// "await coro" of a new coroutine). A body error matching gen.ErrStopIteration
+// is replaced by one matching [gen.ErrStopLeaked] (PEP 479). A coroutine that
+// has been started by hand and is Suspended is resumed through co until it
+// finishes, as "yield from" does.
+//
+// Awaiting a coroutine that has finished, or one a driver has claimed (bound
+// with Bind, as a task does when it is spawned), returns [ErrReused]; awaiting
+// one that is running returns [gen.ErrRunning].
 func (c *Coro[T]) Await(co *Co) (T, error) {
-	if c.g == nil && c.st == gen.Created {
-		c.st = gen.Running
-		defer c.closeInline()
-		return c.body(co)
-	}
 	var zero T
-	switch {
-	case c.g == nil && c.st == gen.Running:
+	switch c.State() {
+	case gen.Running:
 		return zero, gen.ErrRunning
-	case c.g != nil && c.co.driver == nil && c.g.State() == gen.Suspended:
-		return gen.YieldFrom(co.yield, c.g)
+	case gen.Created:
+		if c.g == nil && c.driver == nil {
+			c.st = gen.Running
+			defer c.closeInline()
+			r, err := c.body(co)
+			if err != nil && errors.Is(err, gen.ErrStopIteration) {
+				err = fmt.Errorf("%w (%v)", gen.ErrStopLeaked, err)
+			}
+			c.res, c.err = r, err
+			return r, err
+		}
+	case gen.Suspended:
+		if c.driver == nil {
+			return gen.YieldFrom(co.yield, c.g)
+		}
 	}
 	return zero, ErrReused
 }
@@ -184,69 +213,109 @@ func (c *Coro[T]) Await(co *Co) (T, error) {
 func (c *Coro[T]) closeInline() { c.st = gen.Closed }
 
 // Bind binds d to the coroutine, for its bodies to reach through [Co.Driver] and
-// [Co.Context]. It must be called before the first Send, by the driver that will
-// run the coroutine; Bind panics if the coroutine has started or was awaited.
+// [Co.Context], and claims it: awaiting it is then an error. It must be called
+// before the first Send, by the driver that will run the coroutine; Bind panics
+// if the coroutine has started or was awaited.
 func (c *Coro[T]) Bind(d Driver) {
 	if c.State() != gen.Created {
 		panic("coro: Bind of a coroutine that has started")
 	}
-	c.co.driver = d
+	c.driver = d
 }
 
-// gen returns the generator that drives the body, creating it on first use.
-func (c *Coro[T]) gen() *gen.Gen[Waiter, any, T] {
-	if c.g == nil {
-		if c.st != gen.Created {
-			// Awaited inline already: a generator that is over.
-			c.g = gen.New(func(gen.Yield[Waiter, any]) (T, error) {
-				var zero T
-				return zero, nil
-			})
-			c.g.Close()
-			return c.g
-		}
-		c.g = gen.New(c.run)
-	}
-	return c.g
+// start creates the generator that drives the body.
+func (c *Coro[T]) start() {
+	d := &driven[T]{co: Co{driver: c.driver}, body: c.body}
+	c.g = gen.New(d.run)
 }
 
 // run is the generator body: it gives the coroutine's body its Co.
-func (c *Coro[T]) run(yield gen.Yield[Waiter, any]) (T, error) {
-	c.co.yield = yield
-	if w, ok := c.co.driver.(PanicWrapper); ok {
+func (d *driven[T]) run(yield gen.Yield[Waiter, any]) (T, error) {
+	d.co.yield = yield
+	if w, ok := d.co.driver.(PanicWrapper); ok {
 		defer func() {
 			if p := recover(); p != nil {
 				panic(w.WrapPanic(p))
 			}
 		}()
 	}
-	return c.body(&c.co)
+	return d.body(&d.co)
 }
 
 // Send resumes the coroutine, as [gen.Gen.Send] does: a new coroutine runs to its
 // first suspension. It returns the Waiter the coroutine suspended on (nil for a
 // bare yield) and a nil error; or [gen.ErrStopIteration] when the body has
-// returned (Result holds its value), or the body's error. A coroutine that was
-// awaited inline is over: Send returns gen.ErrStopIteration.
-func (c *Coro[T]) Send(v any) (Waiter, error) { return c.gen().Send(v) }
-
-// Throw resumes the coroutine with err at its pending suspension, as
-// [gen.Gen.Throw] does: this is how a driver delivers cancellation.
-func (c *Coro[T]) Throw(err error) (Waiter, error) { return c.gen().Throw(err) }
-
-// Close closes the coroutine, as [gen.Gen.Close] does: its pending suspension
-// returns [gen.ErrGeneratorExit].
-func (c *Coro[T]) Close() error {
-	if c.g == nil && c.st == gen.Created {
-		c.st = gen.Closed
-		return nil
+// returned (Result holds its value), or the body's error. On a coroutine that
+// has finished (or was awaited inline) Send returns [ErrReused], as Python's
+// coro.send does; on one that is running, [gen.ErrRunning].
+func (c *Coro[T]) Send(v any) (Waiter, error) {
+	if g := c.g; g != nil && g.State() != gen.Closed {
+		return g.Send(v)
 	}
-	return c.gen().Close()
+	switch c.State() {
+	case gen.Closed:
+		return nil, ErrReused
+	case gen.Running:
+		return nil, gen.ErrRunning
+	}
+	if v != nil {
+		return nil, gen.ErrJustStarted
+	}
+	c.start()
+	return c.g.Send(nil)
 }
 
-// Result returns the body's results once the coroutine has finished, as
-// [gen.Gen.Result] does; [gen.ErrNotFinished] before.
-func (c *Coro[T]) Result() (T, error) { return c.gen().Result() }
+// Throw resumes the coroutine with err at its pending suspension, as
+// [gen.Gen.Throw] does: this is how a driver delivers cancellation. A coroutine
+// that has not started is closed without running and Throw returns err; one
+// that has finished gives [ErrReused].
+func (c *Coro[T]) Throw(err error) (Waiter, error) {
+	if err == nil {
+		return nil, errNilThrow
+	}
+	if g := c.g; g != nil && g.State() != gen.Closed {
+		return g.Throw(err)
+	}
+	switch c.State() {
+	case gen.Closed:
+		return nil, ErrReused
+	case gen.Running:
+		return nil, gen.ErrRunning
+	}
+	c.st = gen.Closed
+	return nil, err
+}
+
+// Close closes the coroutine, as [gen.Gen.Close] does: its pending suspension
+// returns [gen.ErrGeneratorExit]. Close of a coroutine that has not started, or
+// has finished, does nothing and returns nil; of one that runs inline,
+// [gen.ErrRunning].
+func (c *Coro[T]) Close() error {
+	if c.g != nil {
+		return c.g.Close()
+	}
+	switch c.st {
+	case gen.Created:
+		c.st = gen.Closed
+	case gen.Running:
+		return gen.ErrRunning
+	}
+	return nil
+}
+
+// Result returns the body's results once the coroutine has finished, whether
+// it was driven or awaited inline, as [gen.Gen.Result] does;
+// [gen.ErrNotFinished] before.
+func (c *Coro[T]) Result() (T, error) {
+	if c.g != nil {
+		return c.g.Result()
+	}
+	if c.st != gen.Closed {
+		var zero T
+		return zero, gen.ErrNotFinished
+	}
+	return c.res, c.err
+}
 
 // State reports the coroutine's state: Created until it is driven or awaited,
 // Running while its body runs (driven or inline), Suspended while a driver has

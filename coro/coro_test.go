@@ -400,12 +400,12 @@ func TestHandDriving(t *testing.T) {
 	if diff := cmp.Diff(want, trace); diff != "" {
 		t.Errorf("body trace (-want +got):\n%s", diff)
 	}
-	// After the end, as gen's table says.
-	if w, err := c.Send(nil); w != nil || !errors.Is(err, gen.ErrStopIteration) {
-		t.Errorf("Send(nil) after the end = %v, %v; want nil, ErrStopIteration", w, err)
+	// After the end, as Python's coro.send and coro.throw: "cannot reuse".
+	if w, err := c.Send(nil); w != nil || !errors.Is(err, coro.ErrReused) {
+		t.Errorf("Send(nil) after the end = %v, %v; want nil, ErrReused", w, err)
 	}
-	if _, err := c.Throw(errOther); err != errOther {
-		t.Errorf("Throw(errOther) after the end = _, %v; want errOther", err)
+	if _, err := c.Throw(errOther); !errors.Is(err, coro.ErrReused) {
+		t.Errorf("Throw(errOther) after the end = _, %v; want ErrReused", err)
 	}
 	if err := c.Close(); err != nil {
 		t.Errorf("Close() after the end = %v; want nil", err)
@@ -510,8 +510,8 @@ func TestCreated(t *testing.T) {
 			if r, err := c.Result(); r != 0 || err != nil {
 				t.Errorf("Result() = %d, %v; want 0, nil", r, err)
 			}
-			if _, err := c.Send(nil); !errors.Is(err, gen.ErrStopIteration) {
-				t.Errorf("Send(nil) = _, %v; want ErrStopIteration", err)
+			if _, err := c.Send(nil); !errors.Is(err, coro.ErrReused) {
+				t.Errorf("Send(nil) = _, %v; want ErrReused", err)
 			}
 		})
 	}
@@ -535,8 +535,8 @@ func TestSendAfterInlineAwait(t *testing.T) {
 	leaktest.Check(t)
 	c := coro.New(func(co *coro.Co) (int, error) { return 1, nil })
 	coro.New(func(co *coro.Co) (int, error) { return c.Await(co) }).Send(nil)
-	if w, err := c.Send(nil); w != nil || !errors.Is(err, gen.ErrStopIteration) {
-		t.Errorf("Send(nil) = %v, %v; want nil, ErrStopIteration", w, err)
+	if w, err := c.Send(nil); w != nil || !errors.Is(err, coro.ErrReused) {
+		t.Errorf("Send(nil) = %v, %v; want nil, ErrReused", w, err)
 	}
 	if st := c.State(); st != gen.Closed {
 		t.Errorf("State() = %v; want closed", st)
