@@ -180,8 +180,8 @@ func byHand(w io.Writer, virtual bool, scale float64) error {
 type traceHandler struct{ w io.Writer }
 
 func (h traceHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h traceHandler) WithAttrs([]slog.Attr) slog.Handler     { return h }
-func (h traceHandler) WithGroup(string) slog.Handler          { return h }
+func (h traceHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h traceHandler) WithGroup(string) slog.Handler            { return h }
 
 func (h traceHandler) Handle(_ context.Context, r slog.Record) error {
 	line := "loop: " + r.Message
