@@ -39,8 +39,9 @@ type task struct {
 	cancels    int   // cancellation requests not taken back (Cancelling)
 	err        error // the body's error, once done
 
-	cbs   callbacks
-	extra *taskExtra // rarely used parts, made on demand
+	cbs        callbacks
+	extra      *taskExtra // rarely used parts, made on demand
+	gatherMark uint64     // the last Gather that counted this task
 
 	prev, next *task // in loop.tasks while pending
 }

@@ -13,6 +13,7 @@ import (
 // future is what the combinators need of a task or a future.
 type future[T any] interface {
 	coro.Awaitable[T]
+	addRunner(r runner)
 	Done() bool
 	Cancelled() bool
 	Result() (T, error)
@@ -36,15 +37,9 @@ func ensureFuture[T any](l *Loop, aw coro.Awaitable[T]) future[T] {
 	return SpawnOn(l, coro.New(aw.Await))
 }
 
-// key returns what identifies aw for de-duplication (the same task given twice
-// is one child), or nil if aw is not a pointer we know to be comparable.
-func key[T any](aw coro.Awaitable[T]) any {
-	switch a := aw.(type) {
-	case *Task[T], *Future[T], *coro.Coro[T]:
-		return a
-	}
-	return nil
-}
+// gatherMarks numbers Gather calls, so that a task given twice to one Gather is
+// recognised by a mark on the task instead of a map entry per child.
+var gatherMarks uint64
 
 // Gather runs the awaitables concurrently (coroutines become tasks) and returns
 // their results in argument order: asyncio.gather. The first failure — an error,
@@ -99,23 +94,46 @@ func gather[T any](co *coro.Co, aws []coro.Awaitable[T], returnErrs bool) (*gath
 	}
 	g := &gathering[T]{returnErrs: returnErrs, children: make([]future[T], 0, len(aws))}
 	g.outer.loop = l
-	seen := map[any]future[T]{}
+	gatherMarks++
+	mark := gatherMarks
+	var seen map[any]future[T] // futures and coroutines given twice; rare
 	for _, aw := range aws {
-		k := key(aw)
-		if f, ok := seen[k]; ok && k != nil {
-			g.children = append(g.children, f)
-			continue
-		}
-		f := ensureFuture(l, aw)
-		if k != nil {
-			seen[k] = f
+		var f future[T]
+		switch a := aw.(type) {
+		case *Task[T]:
+			if a.gatherMark == mark {
+				g.children = append(g.children, a)
+				continue
+			}
+			a.gatherMark = mark
+			f = a
+		case *Future[T], *coro.Coro[T]:
+			if f = seen[a]; f != nil {
+				g.children = append(g.children, f)
+				continue
+			}
+			f = ensureFuture(l, aw)
+			if seen == nil {
+				seen = map[any]future[T]{}
+			}
+			seen[a] = f
+		default:
+			f = ensureFuture(l, aw)
 		}
 		g.nfuts++
 		g.children = append(g.children, f)
-		f.AddDoneCallback(func() { g.childDone(f) })
+		f.addRunner(&gatherChild[T]{g, f})
 	}
 	return g, nil
 }
+
+// gatherChild is a child's done callback.
+type gatherChild[T any] struct {
+	g *gathering[T]
+	f future[T]
+}
+
+func (c *gatherChild[T]) run() { c.g.childDone(c.f) }
 
 // childDone is asyncio's gather _done_callback.
 func (g *gathering[T]) childDone(f future[T]) {
