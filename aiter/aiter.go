@@ -261,9 +261,10 @@ func (g *Gen[Y, S]) finish() {
 }
 
 // check applies PEP 479 to async generators: an error wrapping
-// ErrStopAsyncIteration must not end an iteration silently.
+// ErrStopAsyncIteration or gen.ErrStopIteration must not end an iteration
+// silently (Python: "async generator raised StopAsyncIteration/StopIteration").
 func check(err error) error {
-	if err != nil && errors.Is(err, ErrStopAsyncIteration) {
+	if err != nil && (errors.Is(err, ErrStopAsyncIteration) || errors.Is(err, gen.ErrStopIteration)) {
 		return fmt.Errorf("%w (%v)", gen.ErrStopLeaked, err)
 	}
 	return err
