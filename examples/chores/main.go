@@ -130,6 +130,9 @@ func concurrent(co *coro.Co, c *clock, w io.Writer) (int, error) {
 
 func run(w io.Writer, virtual bool, scale float64) error {
 	header(w, virtual, scale, time.Minute, "minute")
+	if virtual {
+		scale = 1 // virtual time needs no compression
+	}
 	var opts []sched.Option
 	if virtual {
 		opts = append(opts, sched.VirtualTime())

@@ -208,6 +208,9 @@ func asyncGenerator(w io.Writer, virtual bool, scale float64) error {
 
 func run(w io.Writer, virtual bool, scale float64) error {
 	header(w, virtual, scale, time.Second, "second")
+	if virtual {
+		scale = 1 // virtual time needs no compression
+	}
 	callbacks(w)
 	generator(w)
 	runningTotal(w)

@@ -216,6 +216,9 @@ func byLoop(w io.Writer, virtual bool, scale float64) error {
 
 func run(w io.Writer, virtual bool, scale float64) error {
 	header(w, virtual, scale, time.Second, "second")
+	if virtual {
+		scale = 1 // virtual time needs no compression
+	}
 	if err := byHand(w, virtual, scale); err != nil {
 		return err
 	}

@@ -115,6 +115,9 @@ func drain(co *coro.Co, c *clock, w io.Writer, names ...string) (float64, error)
 
 func run(w io.Writer, virtual bool, scale float64) error {
 	header(w, virtual, scale, time.Second, "second")
+	if virtual {
+		scale = 1 // virtual time needs no compression
+	}
 	var opts []sched.Option
 	if virtual {
 		opts = append(opts, sched.VirtualTime())
