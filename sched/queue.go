@@ -118,6 +118,8 @@ func (q *Queue[T]) Put(co *coro.Co, v T) error {
 			}
 			return err
 		}
+		q.putters.remove(w) // popped by whoever woke it: a no-op, kept for safety
+		w.recycle()
 	}
 	return q.PutNowait(v)
 }
@@ -167,6 +169,8 @@ func (q *Queue[T]) Get(co *coro.Co) (T, error) {
 			var zero T
 			return zero, err
 		}
+		q.getters.remove(w) // popped by whoever woke it: a no-op, kept for safety
+		w.recycle()
 	}
 	return q.GetNowait()
 }

