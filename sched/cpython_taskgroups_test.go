@@ -18,9 +18,8 @@ package sched_test
 // Two things Go spells differently, each noted where it is used:
 //   - Wait cannot see how the body ended. A body that fails with an error of
 //     its own (Python: an exception leaving "async with") passes it to tgExit,
-//     which adds it to the group's failures as __aexit__ does; a body that
-//     fails while the group's tasks still run hands its failure to the group as
-//     a task that returns it (the Group has no abort of its own).
+//     which hands it to the group as a task that returns it (the Group has no
+//     abort of its own) and joins it to Wait's result, as __aexit__ does.
 //   - Spawn returns no task. A test that needs the child's task (to cancel it
 //     or read its result) records what it needs from inside the child.
 //
@@ -132,22 +131,31 @@ func tgIsCancel(err error) bool {
 }
 
 // tgExit leaves "async with TaskGroup() as g:" whose body ended with bodyErr,
-// as __aexit__(type(bodyErr), bodyErr, tb) does. Wait cannot see the body's
-// error, so the caller combines them: a body cancelled (or one that ended
-// normally) is Wait's business, since Wait sees the task's cancellation itself;
-// a body that failed with another error adds it to the group's failures, and a
-// cancellation that Wait reports gives way to it (Python propagates
-// CancelledError only when the body raised it).
+// as __aexit__(type(bodyErr), bodyErr, tb) does. A body that was cancelled (or
+// ended normally) is Wait's business: Wait sees the task's cancellation itself.
+// Wait cannot see any other error of the body, so tgExit hands it to the group
+// as a task that fails with it, which makes the group cancel its other tasks as
+// __aexit__ aborts the group (unless the group is shutting down already, when
+// Spawn panics: it has cancelled them), and then joins it to the group's
+// failures. A cancellation that Wait reports gives way to the body's error, as
+// Python propagates CancelledError only when the body raised it.
 func tgExit(co *coro.Co, g *sched.Group, bodyErr error) error {
-	err := g.Wait(co)
 	if bodyErr == nil || errors.Is(bodyErr, context.Canceled) {
-		return err
+		return g.Wait(co)
 	}
+	func() {
+		defer func() { recover() }()
+		g.Spawn(func(*coro.Co) error { return bodyErr })
+	}()
+	err := g.Wait(co)
 	var errs []error
 	if err != nil && !tgIsCancel(err) {
 		errs = tgMembers(err)
 	}
-	return errors.Join(append(errs, bodyErr)...)
+	if !slices.Contains(errs, bodyErr) {
+		errs = append(errs, bodyErr)
+	}
+	return errors.Join(errs...)
 }
 
 // tgSleepThen sleeps d, then stores v in *res.
@@ -424,8 +432,8 @@ func TestCPythonTaskGroups08(t *testing.T) {
 }
 
 // The body fails while the group's tasks run. Wait cannot see the body's
-// error, so the body hands it to the group as a task that returns it: the
-// group cancels the other tasks, and the failure is in Wait's error.
+// error, so tgExit hands it to the group as a task that returns it: the group
+// cancels the other tasks, and the failure is in Wait's error.
 func TestCPythonTaskGroups09(t *testing.T) {
 	leaktest.Check(t)
 	tgRun(t, func(co *coro.Co) error {
@@ -435,8 +443,7 @@ func TestCPythonTaskGroups09(t *testing.T) {
 		g.Spawn(func(co *coro.Co) error { e1 = tgSleepThen(time.Second, 42, &r1)(co); return e1 })
 		g.Spawn(func(co *coro.Co) error { e2 = tgSleepThen(2*time.Second, 11, &r2)(co); return e2 })
 		sched.Sleep(co, 100*time.Millisecond)
-		g.Spawn(func(*coro.Co) error { return tgZeroDivision }) // 1 / 0
-		err := g.Wait(co)
+		err := tgExit(co, g, tgZeroDivision) // 1 / 0
 		tgWantGroup(t, err, "ZeroDivisionError")
 		if !tgIsCancel(e1) || !tgIsCancel(e2) || r1 != 0 || r2 != 0 {
 			t.Errorf("t1, t2 ended with %v (%d), %v (%d); want both cancelled", e1, r1, e2, r2)
@@ -454,8 +461,7 @@ func TestCPythonTaskGroups10(t *testing.T) {
 		g := sched.NewGroup(co)
 		g.Spawn(func(co *coro.Co) error { e1 = tgSleepThen(time.Second, 42, &r1)(co); return e1 })
 		g.Spawn(func(co *coro.Co) error { e2 = tgSleepThen(2*time.Second, 11, &r2)(co); return e2 })
-		g.Spawn(func(*coro.Co) error { return tgZeroDivision }) // 1 / 0
-		err := g.Wait(co)
+		err := tgExit(co, g, tgZeroDivision) // 1 / 0
 		tgWantGroup(t, err, "ZeroDivisionError")
 		if !tgIsCancel(e1) || !tgIsCancel(e2) || r1 != 0 || r2 != 0 {
 			t.Errorf("t1, t2 ended with %v (%d), %v (%d); want both cancelled", e1, r1, e2, r2)

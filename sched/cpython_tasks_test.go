@@ -46,8 +46,10 @@ func cpyLoop(t *testing.T) *sched.Loop {
 // here the coroutine yields once and finishes in the second.
 func cpyRunBriefly(t *testing.T, l *sched.Loop) {
 	t.Helper()
+	// run_until_complete of a coroutine that does nothing: its task's step, then
+	// the iteration where asyncio's stopping callback runs.
 	if _, err := sched.RunOn(l, coro.New(func(co *coro.Co) (cpyUnit, error) {
-		return cpyUnit{}, sched.Sleep(co, 0)
+		return cpyUnit{}, nil
 	})); err != nil {
 		t.Fatalf("run_briefly: %v", err)
 	}
@@ -55,19 +57,11 @@ func cpyRunBriefly(t *testing.T, l *sched.Loop) {
 
 // cpyRunTask is loop.run_until_complete(task): Python's loop stops in the
 // iteration after the task is done, where its stopping callback (a done
-// callback of the task, added before the loop ran) runs. A task awaiting tk
-// resumes in that iteration too; but if tk finishes in the first iteration
-// before that task's first step, the step sees it done and must yield once
-// more to reach the same iteration.
+// callback of the task) runs. RunOn stops in the iteration after its main
+// coroutine is done; the main coroutine here watches tk from a done callback,
+// which makes it finish in the iteration tk's callbacks run.
 func cpyRunTask[T any](l *sched.Loop, tk *sched.Task[T]) (T, error) {
-	doneBefore := tk.Done()
 	return sched.RunOn(l, coro.New(func(co *coro.Co) (T, error) {
-		if tk.Done() && !doneBefore {
-			if err := sched.Sleep(co, 0); err != nil {
-				var zero T
-				return zero, err
-			}
-		}
 		return tk.Await(co)
 	}))
 }

@@ -19,6 +19,9 @@ import (
 //	g.Spawn(func(co *coro.Co) error { return fetch(co, b) })
 //	err := g.Wait(co)
 //
+// If the code between NewGroup and Wait fails, call [Group.Cancel] before Wait,
+// as "async with" cancels the group when its body raises.
+//
 // Create a Group with [NewGroup]; the zero value is not usable. A Group belongs
 // to its task's loop goroutine and may not be copied.
 type Group struct {
@@ -88,6 +91,16 @@ func (g *Group) taskDone(t *Task[struct{}]) {
 	}
 }
 
+// Cancel cancels every task of the group that is not done, as asyncio's
+// TaskGroup does when the body of "async with" raises: call it when the code
+// between NewGroup and Wait fails, then Wait for the tasks to finish. Their
+// cancellations are not failures. Spawn panics afterwards.
+func (g *Group) Cancel() {
+	if !g.aborting {
+		g.abort()
+	}
+}
+
 func (g *Group) abort() {
 	g.aborting = true
 	for t := range g.tasks {
@@ -118,9 +131,6 @@ func (g *Group) Wait(co *coro.Co) error {
 			g.abort()
 		}
 	}
-	if g.parentCancelled && g.parent.Uncancel() == 0 {
-		propagate = nil
-	}
 	for len(g.tasks) > 0 {
 		if g.onCompleted == nil {
 			g.onCompleted = NewFutureOn[struct{}](g.loop)
@@ -130,6 +140,11 @@ func (g *Group) Wait(co *coro.Co) error {
 			g.abort()
 		}
 		g.onCompleted = nil
+	}
+	// The cancellation the group asked for is taken back after the wait, as
+	// Python 3.13 does (gh-116720): a child may fail while Wait waits.
+	if g.parentCancelled && g.parent.Uncancel() == 0 {
+		propagate = nil
 	}
 	if propagate != nil && len(g.errs) == 0 {
 		return propagate

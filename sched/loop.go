@@ -259,6 +259,13 @@ func (l *Loop) runOnce() bool {
 	if len(l.ready) == 0 && !l.await() {
 		return false
 	}
+	l.step()
+	return true
+}
+
+// step moves the due timers to the ready queue and runs exactly the callbacks
+// ready at that point.
+func (l *Loop) step() {
 	if len(l.timers) > 0 {
 		now := l.elapsed()
 		for len(l.timers) > 0 && l.timers[0].when <= now {
@@ -272,7 +279,6 @@ func (l *Loop) runOnce() bool {
 		r.run()
 	}
 	l.spare = batch[:0]
-	return true
 }
 
 // await waits until a callback is ready or a timer is due, and reports false if
@@ -338,7 +344,7 @@ func insideCoroutine() bool {
 	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
 	for {
 		f, more := frames.Next()
-		if strings.HasPrefix(f.Function, "github.com/corio-go/corio/coro.(*Coro[") && strings.HasSuffix(f.Function, "]).run") {
+		if strings.HasPrefix(f.Function, "github.com/corio-go/corio/coro.(*driven[") && strings.HasSuffix(f.Function, "]).run") {
 			return true
 		}
 		if !more {
@@ -379,8 +385,23 @@ func RunOn[T any](l *Loop, c *coro.Coro[T]) (T, error) {
 			return zero, l.deadlock(&t.task)
 		}
 	}
+	// asyncio stops the loop from a done callback of the main task, so the
+	// iteration after main finishes still runs: callbacks it scheduled (a task
+	// it spawned last takes its first step) and timers due by then.
+	l.runReady()
 	normal = true
 	return t.Result()
+}
+
+// runReady runs one iteration without waiting: the due timers, then the
+// callbacks ready.
+func (l *Loop) runReady() {
+	if l.hasIncoming.Load() {
+		l.drain()
+	}
+	if len(l.ready) > 0 || len(l.timers) > 0 {
+		l.step()
+	}
 }
 
 // Run runs c as the main task of a new loop and returns its results:
@@ -418,7 +439,9 @@ func (l *Loop) shutdown() {
 	for (l.tasks.n > 0 || l.threads > 0) && l.runOnce() {
 	}
 	for _, t := range pending {
-		if t.st == taskDone && !t.cancelled && t.err != nil && !t.retrieved {
+		// Reported whether or not anyone asked, as asyncio.run reports
+		// "unhandled exception during asyncio.run() shutdown".
+		if t.st == taskDone && !t.cancelled && t.err != nil {
 			t.retrieved = true
 			l.onUnhandled(t.Name(), fmt.Errorf("during shutdown: %w", t.err))
 		}

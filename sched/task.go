@@ -186,6 +186,12 @@ func (t *Task[T]) started() bool { return t.c.State() != gen.Created }
 // finish records how the coroutine ended and schedules the done callbacks.
 func (t *Task[T]) finish(err error) {
 	switch {
+	case err == gen.ErrStopIteration && t.mustCancel:
+		// Cancelled right before the coroutine returned: asyncio cancels the
+		// task rather than taking the result.
+		t.mustCancel = false
+		t.cancelled = true
+		t.err = ErrCancelled
 	case err == gen.ErrStopIteration:
 		t.res, _ = t.c.Result()
 	case errors.Is(err, context.Canceled):
@@ -203,6 +209,7 @@ func (t *Task[T]) finish(err error) {
 		t.loop.tasks.remove(&t.task)
 	}
 	if t.err != nil && !t.cancelled {
+		t.retrieved = false // a new failure is reported unless asked for, even if Cancel was called
 		t.loop.failed = append(t.loop.failed, &t.task)
 	}
 	if t.loop.trace != nil {
@@ -305,6 +312,7 @@ func (t *task) addRunner(r runner) {
 // go on. Cancel reports false if the task is done already. The task's context
 // (Co.Context) is cancelled at once.
 func (t *task) Cancel() bool {
+	t.retrieved = true // as asyncio: a task one cancels is not reported as unhandled
 	if t.st == taskDone {
 		return false
 	}

@@ -27,6 +27,12 @@ func defaultMaxThreads() int { return min(32, runtime.GOMAXPROCS(0)+4) }
 // is cancelled while fn runs, ToThread returns ErrCancelled at once, and fn goes
 // on until it returns (it should watch its context).
 //
+// At most MaxThreads functions run at once (by default min(32, GOMAXPROCS+4));
+// later calls queue behind them. Do not use ToThread for calls that block
+// indefinitely, such as reading a network connection: they would hold slots
+// and stall every later call. Run those on goroutines of your own that report
+// back with CallSoonThreadsafe under a Hold.
+//
 // While fn runs it keeps the loop alive, as a pending timer does, so a task
 // waiting for it is not a deadlock; Run does not return before every fn has
 // returned, so no goroutine is left behind. A panic in fn comes out of Run as a

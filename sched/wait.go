@@ -101,6 +101,9 @@ func gather[T any](co *coro.Co, aws []coro.Awaitable[T], returnErrs bool) (*gath
 		var f future[T]
 		switch a := aw.(type) {
 		case *Task[T]:
+			if a.loop != l {
+				return nil, errOtherLoop
+			}
 			if a.gatherMark == mark {
 				g.children = append(g.children, a)
 				continue
@@ -108,6 +111,9 @@ func gather[T any](co *coro.Co, aws []coro.Awaitable[T], returnErrs bool) (*gath
 			a.gatherMark = mark
 			f = a
 		case *Future[T], *coro.Coro[T]:
+			if fu, ok := a.(*Future[T]); ok && fu.loop != l {
+				return nil, errOtherLoop
+			}
 			if f = seen[a]; f != nil {
 				g.children = append(g.children, f)
 				continue
@@ -234,6 +240,9 @@ func (r ReturnWhen) String() string {
 func Wait[T any](co *coro.Co, tasks []*Task[T], when ReturnWhen, timeout time.Duration) (done, pending []*Task[T], err error) {
 	if len(tasks) == 0 {
 		return nil, nil, errEmptyWait
+	}
+	if when < AllCompleted || when > FirstException {
+		return nil, nil, fmt.Errorf("sched: Wait with an invalid ReturnWhen %v", when)
 	}
 	l := LoopOf(co)
 	if l == nil {
