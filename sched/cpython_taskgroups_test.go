@@ -916,8 +916,8 @@ func TestCPythonTaskGroupsContextManagerExitRaises(t *testing.T) {
 		self = tgSpawn(co, func(co *coro.Co) error {
 			g := sched.NewGroup(co)
 			body := func() (err error) {
-				defer func() { err = tgCustomExc }() // database(): finally: raise CustomException
-				g.Spawn(func(*coro.Co) error { return tgCustomExc })
+				defer func() { err = fmt.Errorf("database: %w", tgCustomExc) }() // finally: raise CustomException
+				g.Spawn(func(*coro.Co) error { return fmt.Errorf("raise_exc: %w", tgCustomExc) })
 				return sched.Sleep(co, time.Second)
 			}
 			err := tgExit(co, g, body())

@@ -168,7 +168,7 @@ func TestTraceEventsTwoTasks(t *testing.T) {
 		`msg="timer set" due=1s`,
 		`msg=suspend task=child on="Sleep (due at +1s)"`,
 		`msg="callback registered" task=child on="Sleep (due at +1s)"`,
-		`msg="timer fired" due=1s`,
+		`msg="timer fired" due=1s for="Sleep (due at +1s)"`,
 		`msg=resume task=child by="Sleep (due at +1s)"`,
 		`msg=done task=child result=7`,
 		`msg=resume task=main by="Task child"`,

@@ -88,16 +88,53 @@ func Spawn[T any](co *coro.Co, c *coro.Coro[T]) *Task[T] {
 	return SpawnOn(l, c)
 }
 
+// SpawnNamed is Spawn with the task's name given: asyncio's
+// create_task(coro, name=...). The name is set before the task is traced or
+// listed anywhere.
+func SpawnNamed[T any](co *coro.Co, name string, c *coro.Coro[T]) *Task[T] {
+	l := LoopOf(co)
+	if l == nil {
+		panic("sched.SpawnNamed: " + errNoLoop.Error())
+	}
+	return spawn(l, name, c)
+}
+
+// TaskInfo is a task seen without its result type: what [Current] returns.
+type TaskInfo interface {
+	Name() string
+	SetName(name string)
+	Done() bool
+	Cancelled() bool
+	Cancel() bool
+	Cancelling() int
+	Uncancel() int
+	AddDoneCallback(fn func())
+}
+
+// Current returns the task whose coroutine co belongs to (asyncio's
+// current_task), or nil if co is not driven by a sched task.
+func Current(co *coro.Co) TaskInfo {
+	if t := taskOf(co); t != nil {
+		return t
+	}
+	return nil
+}
+
 // SpawnOn runs c as a new task on l, from l's goroutine: from a callback, or
 // before RunOn. The task first runs in the loop's next iteration. A coroutine
 // that was awaited or driven already makes a task that fails with
 // [coro.ErrReused]; on a closed loop the task fails with ErrClosed.
 func SpawnOn[T any](l *Loop, c *coro.Coro[T]) *Task[T] {
+	return spawn(l, "", c)
+}
+
+func spawn[T any](l *Loop, name string, c *coro.Coro[T]) *Task[T] {
 	if c == nil {
 		panic("sched.SpawnOn: nil coroutine")
 	}
 	t := &Task[T]{c: c}
 	t.loop = l
+	t.name = name
 	t.id = taskCounter.Add(1)
 	t.self = t
 	switch {

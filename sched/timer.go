@@ -39,7 +39,7 @@ func (t *Timer) run() {
 	}
 	t.fired = true
 	if t.loop.trace != nil {
-		t.loop.event("timer fired", "due", t.when)
+		t.loop.event("timer fired", "due", t.when, "for", describeWaiter(t.r))
 	}
 	t.r.run()
 }

@@ -26,11 +26,10 @@
 // The handler prints no wall-clock timestamps: each line is stamped with the
 // loop's clock (Loop.Now) in simulated seconds.
 //
-// Trace logs a task's spawn before the spawner can call SetName, and Run gives
-// no handle on the main task to name it, so those records carry the default
-// name "Task-N", whose number comes from a process-wide counter. The handler
-// renames them: the n-th spawn it sees is given the n-th name of a list the
-// program knows in advance.
+// Tasks A and B are named when they are spawned (sched.SpawnNamed), so every
+// record about them carries their names. The main task is spawned by RunOn
+// with the default name "Task-N", whose number comes from a process-wide
+// counter; the handler gives the first spawn it sees the name "main".
 package main
 
 import (
@@ -143,7 +142,7 @@ func run(w io.Writer, virtual bool, scale float64) error {
 		fmt.Fprintf(w, "scale: 1 simulated second = %v (use -virtual for instant exact times)\n",
 			time.Duration(float64(time.Second)*scale).Round(time.Microsecond))
 	}
-	h := &lineHandler{w: w, scale: scale, names: map[string]string{}, next: []string{"main", "Task A", "Task B"}}
+	h := &lineHandler{w: w, scale: scale, names: map[string]string{}, next: []string{"main"}}
 	opts := []sched.Option{sched.Trace(h)}
 	if virtual {
 		opts = append(opts, sched.VirtualTime())
@@ -160,7 +159,7 @@ func run(w io.Writer, virtual bool, scale float64) error {
 
 	_, err := sched.RunOn(l, coro.New(func(co *coro.Co) (struct{}, error) {
 		say("main: spawns Task A and Task B, then awaits them")
-		a := sched.Spawn(co, coro.New(func(co *coro.Co) (string, error) {
+		a := sched.SpawnNamed(co, "Task A", coro.New(func(co *coro.Co) (string, error) {
 			say("Task A: reads a file (simulated I/O: sched.Sleep for 1s)")
 			if err := sched.Sleep(co, sim(time.Second)); err != nil {
 				return "", err
@@ -168,8 +167,7 @@ func run(w io.Writer, virtual bool, scale float64) error {
 			say("Task A: has the file")
 			return "file contents", nil
 		}))
-		a.SetName("Task A")
-		b := sched.Spawn(co, coro.New(func(co *coro.Co) (string, error) {
+		b := sched.SpawnNamed(co, "Task B", coro.New(func(co *coro.Co) (string, error) {
 			say("Task B: queries a server (simulated I/O: a future a timer completes in 2s)")
 			reply := sched.NewFuture[string](co)
 			sched.LoopOf(co).AfterFunc(sim(2*time.Second), func() { reply.SetResult("server reply") })
@@ -180,7 +178,6 @@ func run(w io.Writer, virtual bool, scale float64) error {
 			say("Task B: has the reply")
 			return r, nil
 		}))
-		b.SetName("Task B")
 		ra, err := a.Await(co)
 		if err != nil {
 			return struct{}{}, err
