@@ -302,3 +302,41 @@ func TestGroupChildFailsDuringBodyRestoresCancelling(t *testing.T) {
 		return err
 	})
 }
+
+// When a child fails, the group cancels its other tasks in the order they were
+// spawned, so traces are the same run after run. CPython cancels them in the
+// iteration order of its task set, which is arbitrary (hash order; creation
+// order for the two siblings of testdata/taskgroup_child_fails.py); like the
+// tie between equal timer deadlines, sched closes it.
+func TestGroupAbortCancelsInSpawnOrder(t *testing.T) {
+	leaktest.Check(t)
+	tgRun(t, func(co *coro.Co) error {
+		var order []int
+		g := sched.NewGroup(co)
+		sibling := func(i int) func(co *coro.Co) error {
+			return func(co *coro.Co) error {
+				err := sched.Sleep(co, time.Hour)
+				order = append(order, i)
+				return err
+			}
+		}
+		for i := range 10 {
+			g.Spawn(sibling(i))
+		}
+		g.Spawn(tgCrashAfter(time.Second, grErrA))
+		for i := 10; i < 20; i++ {
+			g.Spawn(sibling(i))
+		}
+		if err := g.Wait(co); !errors.Is(err, grErrA) {
+			t.Errorf("Wait = %v; want %v", err, grErrA)
+		}
+		want := make([]int, 20)
+		for i := range want {
+			want[i] = i
+		}
+		if diff := cmp.Diff(want, order); diff != "" {
+			t.Errorf("order of cancellation (-want +got):\n%s", diff)
+		}
+		return nil
+	})
+}

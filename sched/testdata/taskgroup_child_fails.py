@@ -5,7 +5,9 @@ the siblings (each prints its cancellation and re-raises) and the task that
 runs the body (the body's pending sleep prints its cancellation); "async with"
 then raises an ExceptionGroup holding only the failure, and main prints it.
 The body's cancellation was the group's own, so main's task is not left
-cancelling. Prints order only. sched/group_trace_test.go
+cancelling. CPython cancels the siblings in its task set's iteration order,
+which for these two is the order they were created; sched cancels a group's
+tasks in spawn order. Prints order only. sched/group_trace_test.go
 (TestTraceTaskGroupChildFails) plays the same scenario under virtual time.
 """
 import asyncio
