@@ -18,8 +18,8 @@ package sched_test
 // Two things Go spells differently, each noted where it is used:
 //   - Wait cannot see how the body ended. A body that fails with an error of
 //     its own (Python: an exception leaving "async with") passes it to tgExit,
-//     which hands it to the group as a task that returns it (the Group has no
-//     abort of its own) and joins it to Wait's result, as __aexit__ does.
+//     which cancels the group (Group.Cancel) and joins the error to Wait's
+//     result, as __aexit__ does.
 //   - Spawn returns no task. A test that needs the child's task (to cancel it
 //     or read its result) records what it needs from inside the child.
 //
@@ -133,29 +133,22 @@ func tgIsCancel(err error) bool {
 // tgExit leaves "async with TaskGroup() as g:" whose body ended with bodyErr,
 // as __aexit__(type(bodyErr), bodyErr, tb) does. A body that was cancelled (or
 // ended normally) is Wait's business: Wait sees the task's cancellation itself.
-// Wait cannot see any other error of the body, so tgExit hands it to the group
-// as a task that fails with it, which makes the group cancel its other tasks as
-// __aexit__ aborts the group (unless the group is shutting down already, when
-// Spawn panics: it has cancelled them), and then joins it to the group's
-// failures. A cancellation that Wait reports gives way to the body's error, as
-// Python propagates CancelledError only when the body raised it.
+// Wait cannot see any other error of the body, so tgExit cancels the group's
+// tasks first (Group.Cancel, as __aexit__ aborts the group), then joins the
+// body's error to the group's failures. A cancellation that Wait reports gives
+// way to the body's error, as Python propagates CancelledError only when the
+// body raised it.
 func tgExit(co *coro.Co, g *sched.Group, bodyErr error) error {
 	if bodyErr == nil || errors.Is(bodyErr, context.Canceled) {
 		return g.Wait(co)
 	}
-	func() {
-		defer func() { recover() }()
-		g.Spawn(func(*coro.Co) error { return bodyErr })
-	}()
+	g.Cancel()
 	err := g.Wait(co)
 	var errs []error
 	if err != nil && !tgIsCancel(err) {
 		errs = tgMembers(err)
 	}
-	if !slices.Contains(errs, bodyErr) {
-		errs = append(errs, bodyErr)
-	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, bodyErr)...)
 }
 
 // tgSleepThen sleeps d, then stores v in *res.
@@ -431,9 +424,9 @@ func TestCPythonTaskGroups08(t *testing.T) {
 	})
 }
 
-// The body fails while the group's tasks run. Wait cannot see the body's
-// error, so tgExit hands it to the group as a task that returns it: the group
-// cancels the other tasks, and the failure is in Wait's error.
+// The body fails while the group's tasks run: tgExit cancels the group's tasks
+// (Group.Cancel), and the body's failure is the only member of the group's
+// error.
 func TestCPythonTaskGroups09(t *testing.T) {
 	leaktest.Check(t)
 	tgRun(t, func(co *coro.Co) error {
@@ -452,19 +445,20 @@ func TestCPythonTaskGroups09(t *testing.T) {
 	})
 }
 
-// As test 09, failing before the body's first await.
+// As test 09, failing before the body's first await: the children are
+// cancelled before they start, so their bodies never run (the only way a
+// group's task ends without running).
 func TestCPythonTaskGroups10(t *testing.T) {
 	leaktest.Check(t)
 	tgRun(t, func(co *coro.Co) error {
-		var r1, r2 int
-		var e1, e2 error
+		ran := 0
 		g := sched.NewGroup(co)
-		g.Spawn(func(co *coro.Co) error { e1 = tgSleepThen(time.Second, 42, &r1)(co); return e1 })
-		g.Spawn(func(co *coro.Co) error { e2 = tgSleepThen(2*time.Second, 11, &r2)(co); return e2 })
+		g.Spawn(func(co *coro.Co) error { ran++; return sched.Sleep(co, time.Second) })
+		g.Spawn(func(co *coro.Co) error { ran++; return sched.Sleep(co, 2*time.Second) })
 		err := tgExit(co, g, tgZeroDivision) // 1 / 0
 		tgWantGroup(t, err, "ZeroDivisionError")
-		if !tgIsCancel(e1) || !tgIsCancel(e2) || r1 != 0 || r2 != 0 {
-			t.Errorf("t1, t2 ended with %v (%d), %v (%d); want both cancelled", e1, r1, e2, r2)
+		if ran != 0 {
+			t.Errorf("%d children ran; want both cancelled before they started", ran)
 		}
 		return nil
 	})
@@ -907,33 +901,28 @@ func TestCPythonTaskGroupsNoCreateTaskAfterFailure(t *testing.T) {
 
 // gh-95289: a context manager inside the body replaces the group's
 // cancellation with its own error. Both errors are grouped, and the task's
-// cancellation count is back to 0. current_task() is a task that gets its own
-// handle; the context manager is a deferred call.
+// cancellation count is back to 0. The context manager is a deferred call.
 func TestCPythonTaskGroupsContextManagerExitRaises(t *testing.T) {
 	leaktest.Check(t)
 	tgRun(t, func(co *coro.Co) error {
-		var self *sched.Task[struct{}]
-		self = tgSpawn(co, func(co *coro.Co) error {
-			g := sched.NewGroup(co)
-			body := func() (err error) {
-				defer func() { err = fmt.Errorf("database: %w", tgCustomExc) }() // finally: raise CustomException
-				g.Spawn(func(*coro.Co) error { return fmt.Errorf("raise_exc: %w", tgCustomExc) })
-				return sched.Sleep(co, time.Second)
-			}
-			err := tgExit(co, g, body())
-			if !errors.Is(err, tgCustomExc) {
-				t.Fatalf("group = %v; want CustomException", err)
-			}
-			if n := self.Cancelling(); n != 0 {
-				t.Errorf("task.cancelling() = %d; want 0", n)
-			}
-			if n := len(tgMembers(err)); n != 2 {
-				t.Errorf("%d errors in the group; want 2", n)
-			}
-			return nil
-		})
-		_, err := self.Await(co)
-		return err
+		task := sched.Current(co)
+		g := sched.NewGroup(co)
+		body := func() (err error) {
+			defer func() { err = fmt.Errorf("database: %w", tgCustomExc) }() // finally: raise CustomException
+			g.Spawn(func(*coro.Co) error { return fmt.Errorf("raise_exc: %w", tgCustomExc) })
+			return sched.Sleep(co, time.Second)
+		}
+		err := tgExit(co, g, body())
+		if !errors.Is(err, tgCustomExc) {
+			t.Fatalf("group = %v; want CustomException", err)
+		}
+		if n := task.Cancelling(); n != 0 {
+			t.Errorf("task.cancelling() = %d; want 0", n)
+		}
+		if n := len(tgMembers(err)); n != 2 {
+			t.Errorf("%d errors in the group; want 2", n)
+		}
+		return nil
 	})
 }
 

@@ -340,3 +340,40 @@ func TestGroupAbortCancelsInSpawnOrder(t *testing.T) {
 		return nil
 	})
 }
+
+// Group.Cancel (the body failed) cancels the group's tasks; their
+// cancellations are not failures, so Wait returns nil, and the task that made
+// the group is not cancelled. Spawn panics afterwards.
+func TestGroupCancel(t *testing.T) {
+	leaktest.Check(t)
+	tgRun(t, func(co *coro.Co) error {
+		var errs [2]error
+		g := sched.NewGroup(co)
+		for i := range errs {
+			g.Spawn(func(co *coro.Co) error { errs[i] = sched.Sleep(co, time.Hour); return errs[i] })
+		}
+		sched.Sleep(co, time.Second)
+		g.Cancel()
+		g.Cancel() // a second call does nothing more
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Spawn after Cancel did not panic")
+				}
+			}()
+			g.Spawn(func(*coro.Co) error { return nil })
+		}()
+		if err := g.Wait(co); err != nil {
+			t.Errorf("Wait after Cancel = %v; want nil", err)
+		}
+		for i, e := range errs {
+			if !tgIsCancel(e) {
+				t.Errorf("task %d ended with %v; want a cancellation", i, e)
+			}
+		}
+		if n := sched.Current(co).Cancelling(); n != 0 {
+			t.Errorf("Cancelling() = %d; want 0", n)
+		}
+		return sched.Sleep(co, time.Second)
+	})
+}

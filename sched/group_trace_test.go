@@ -54,43 +54,37 @@ func TestTraceTaskGroupChildFails(t *testing.T) {
 	}
 
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
-		// main runs as a task of its own so that it can read its own
-		// cancelling(), as asyncio.current_task() lets the script do.
-		var self *sched.Task[struct{}]
-		self = sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
-			g := sched.NewGroup(co)
-			g.Spawn(sibling(2))
-			g.Spawn(failer)
-			g.Spawn(sibling(3))
-			printf("body: sleeps 10s")
-			if err := sched.Sleep(co, 10*time.Second); err != nil {
-				if errors.Is(err, sched.ErrCancelled) {
-					printf("body: cancelled")
-				}
-			} else {
-				printf("body: wakes")
+		g := sched.NewGroup(co)
+		g.Spawn(sibling(2))
+		g.Spawn(failer)
+		g.Spawn(sibling(3))
+		printf("body: sleeps 10s")
+		if err := sched.Sleep(co, 10*time.Second); err != nil {
+			if errors.Is(err, sched.ErrCancelled) {
+				printf("body: cancelled")
 			}
-			switch err := g.Wait(co); {
-			case err == nil:
-				printf("main: the group ended without an error")
-			default:
-				j, ok := err.(interface{ Unwrap() []error })
-				if !ok {
-					return struct{}{}, fmt.Errorf("Wait = %v; want a group of errors", err)
-				}
-				printf("main: ExceptionGroup with %d exception(s)", len(j.Unwrap()))
-				for _, e := range j.Unwrap() {
-					class := "<unexpected>"
-					if errors.Is(e, gtValueError) {
-						class = "ValueError"
-					}
-					printf("main:   %s: %v", class, e)
-				}
+		} else {
+			printf("body: wakes")
+		}
+		switch err := g.Wait(co); {
+		case err == nil:
+			printf("main: the group ended without an error")
+		default:
+			j, ok := err.(interface{ Unwrap() []error })
+			if !ok {
+				return struct{}{}, fmt.Errorf("Wait = %v; want a group of errors", err)
 			}
-			printf("main: cancelling() = %d", self.Cancelling())
-			return struct{}{}, nil
-		}))
-		return self.Await(co)
+			printf("main: ExceptionGroup with %d exception(s)", len(j.Unwrap()))
+			for _, e := range j.Unwrap() {
+				class := "<unexpected>"
+				if errors.Is(e, gtValueError) {
+					class = "ValueError"
+				}
+				printf("main:   %s: %v", class, e)
+			}
+		}
+		printf("main: cancelling() = %d", sched.Current(co).Cancelling())
+		return struct{}{}, nil
 	}), sched.VirtualTime())
 	if err != nil {
 		t.Fatal(err)
