@@ -129,6 +129,14 @@ func Merge[T any](its ...Iterator[T]) *Gen[T, struct{}] {
 					}
 					s.mark.v = v
 					if _, err := sco.Suspend(&s.mark); err != nil {
+						// Closed while holding a value: the source is suspended
+						// at its own yield, and is closed here (its cleanup
+						// may await, through this coroutine).
+						if c, ok := it.(interface{ AClose(*coro.Co) error }); ok {
+							if cerr := c.AClose(sco); cerr != nil {
+								return struct{}{}, cerr
+							}
+						}
 						return struct{}{}, err
 					}
 				}
@@ -153,6 +161,7 @@ type source[T any] struct {
 	in   error // what to throw in at the next step
 	w    coro.Waiter
 	done bool
+	exit bool // GeneratorExit was thrown in: never again
 }
 
 // merger drives the sources of a Merge: a small driver of its own, whose
@@ -275,8 +284,8 @@ func (m *merger[T]) AddDoneCallback(fn func()) {
 	m.wake = fn
 }
 
-// Cancel cancels every pending await of the sources; they wake with the
-// cancellation and the merge ends with it.
+// Cancel cancels every pending await of the sources: the consumer wakes, the
+// merge ends with the cancellation and closes its sources.
 func (m *merger[T]) Cancel() bool {
 	ok := false
 	for _, s := range m.sources {
@@ -296,7 +305,7 @@ func (m *merger[T]) closeAll(co *coro.Co) error {
 	m.values, m.bare = nil, nil
 	for _, s := range m.sources {
 		if !s.done && s.w == nil {
-			s.in = gen.ErrGeneratorExit
+			s.in, s.exit = gen.ErrGeneratorExit, true
 			m.ready = append(m.ready, s)
 		}
 	}
@@ -312,8 +321,8 @@ func (m *merger[T]) closeAll(co *coro.Co) error {
 			if s.done {
 				continue
 			}
-			if s.in == nil {
-				s.in = gen.ErrGeneratorExit
+			if !s.exit { // its pending await was cancelled: it closes from there
+				s.in, s.exit = gen.ErrGeneratorExit, true
 			}
 			if err := m.step(s); err != nil && !errors.Is(err, gen.ErrGeneratorExit) {
 				errs = append(errs, err)

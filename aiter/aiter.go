@@ -72,6 +72,7 @@ func (*valueMark[Y]) Cancel() bool           { return false }
 type registrar interface {
 	AsyncGenStarted(g interface {
 		AClose(co *coro.Co) error
+		Close() error
 		State() gen.State
 	}) (done func())
 }
@@ -79,16 +80,28 @@ type registrar interface {
 // Gen is an async generator: a body that awaits (through the co it is given)
 // and yields values of type Y, receiving values of type S at each yield. Create
 // one with [New]; the zero value is not usable. A Gen is not safe for concurrent
-// use; it may be stepped by different tasks one after another.
+// use; it may be stepped by different tasks one after another, and the body's
+// awaits then belong to the task stepping it.
+//
+// A Gen dropped while suspended is closed by the runtime, as a [gen.Gen] is;
+// its cleanup cannot await then.
 type Gen[Y, S any] struct {
-	body func(co *coro.Co, yield gen.Yield[Y, S]) error
+	p    *pullState[Y, S]                     // what the body's coroutine refers to
 	g    *gen.Gen[coro.Waiter, any, struct{}] // pull mode's coroutine; nil until then
-	y    gen.Yield[coro.Waiter, any]          // g's yield, for the body's value yields
-	mark valueMark[Y]
-	done func() // unregisters from the loop
+	done func()                               // unregisters from the loop
+	st   gen.State                            // Created, Running (a step in progress), Suspended, Closed
+}
 
-	st      gen.State // Created, Running (a step in progress), Suspended, Closed
-	closing bool      // GeneratorExit was delivered: a value yield is ignoring it
+// pullState is what an async generator's body and coroutine refer to: never
+// the Gen, which holds the coroutine, or a dropped Gen could never be collected
+// and its coroutine closed.
+type pullState[Y, S any] struct {
+	body    func(co *coro.Co, yield gen.Yield[Y, S]) error
+	co      *coro.Co                    // the body's handle, rebound to each step's caller
+	d       coro.Driver                 // the first caller's driver, for co
+	y       gen.Yield[coro.Waiter, any] // the coroutine's yield
+	mark    valueMark[Y]
+	closing bool // GeneratorExit was delivered: a value yield is ignoring it
 	ignored bool
 }
 
@@ -99,7 +112,7 @@ func New[Y, S any](body func(co *coro.Co, yield gen.Yield[Y, S]) error) *Gen[Y, 
 	if body == nil {
 		panic("aiter.New: nil body")
 	}
-	return &Gen[Y, S]{body: body}
+	return &Gen[Y, S]{p: &pullState[Y, S]{body: body}}
 }
 
 // State reports the generator's state: Running while a step (or the push-mode
@@ -135,7 +148,7 @@ func (g *Gen[Y, S]) AThrow(co *coro.Co, err error) (Y, error) {
 	}
 	switch g.st {
 	case gen.Created:
-		g.st = gen.Closed
+		g.finish()
 		return zero, err
 	case gen.Closed:
 		return zero, err
@@ -148,21 +161,45 @@ func (g *Gen[Y, S]) AThrow(co *coro.Co, err error) (Y, error) {
 // returns nil or an error wrapping gen.ErrGeneratorExit, the body's error
 // otherwise, and gen.ErrIgnoredExit if it yields a value instead (its deferred
 // calls run as it is unwound). AClose of a generator that has not started or
-// has finished does nothing and returns nil.
+// has finished does nothing and returns nil; of one that is running (a step in
+// progress), gen.ErrRunning.
 func (g *Gen[Y, S]) AClose(co *coro.Co) error {
 	switch g.st {
 	case gen.Created:
-		g.st = gen.Closed
+		g.finish()
 		return nil
 	case gen.Closed:
 		return nil
+	case gen.Running:
+		return gen.ErrRunning
 	}
-	g.closing = true
+	g.p.closing = true
 	_, err := g.step(co, nil, gen.ErrGeneratorExit)
 	switch {
 	case err == ErrStopAsyncIteration, errors.Is(err, gen.ErrGeneratorExit):
 		return nil
 	}
+	return err
+}
+
+// Close closes the generator without a loop: GeneratorExit is delivered at its
+// pending yield as with AClose, but its cleanup cannot await (an await there is
+// an ignored exit: the body is unwound and Close returns gen.ErrIgnoredExit).
+// sched uses it for async generators left on a loop that can no longer run;
+// prefer AClose.
+func (g *Gen[Y, S]) Close() error {
+	switch g.st {
+	case gen.Created:
+		g.finish()
+		return nil
+	case gen.Closed:
+		return nil
+	case gen.Running:
+		return gen.ErrRunning
+	}
+	g.p.closing = true
+	err := g.g.Close()
+	g.finish()
 	return err
 }
 
@@ -178,7 +215,17 @@ func (g *Gen[Y, S]) step(co *coro.Co, send any, throw error) (Y, error) {
 	case gen.Created:
 		g.start(co)
 	}
+	p := g.p
+	if p.co != nil {
+		p.co.Rebind(co.Driver())
+	}
 	g.st = gen.Running
+	normal := false
+	defer func() {
+		if !normal { // a panic went through: the generator is over, as gen's is
+			g.finish()
+		}
+	}()
 	var w coro.Waiter
 	var err error
 	if throw != nil {
@@ -187,10 +234,11 @@ func (g *Gen[Y, S]) step(co *coro.Co, send any, throw error) (Y, error) {
 		w, err = g.g.Send(send)
 	}
 	for err == nil {
-		if w == coro.Waiter(&g.mark) {
+		if w == coro.Waiter(&p.mark) {
 			g.st = gen.Suspended
-			v := g.mark.v
-			g.mark.v = zero
+			v := p.mark.v
+			p.mark.v = zero
+			normal = true
 			return v, nil
 		}
 		// An await of the body: the calling task waits for it.
@@ -201,6 +249,7 @@ func (g *Gen[Y, S]) step(co *coro.Co, send any, throw error) (Y, error) {
 			w, err = g.g.Send(in)
 		}
 	}
+	normal = true
 	g.finish()
 	if err == gen.ErrStopIteration {
 		return zero, ErrStopAsyncIteration
@@ -209,39 +258,43 @@ func (g *Gen[Y, S]) step(co *coro.Co, send any, throw error) (Y, error) {
 }
 
 // start makes the pull-mode coroutine: a gen generator whose yields are either
-// the body's awaits (Waiters) or its values (g.mark).
+// the body's awaits (Waiters) or its values (the mark).
 func (g *Gen[Y, S]) start(co *coro.Co) {
-	d := co.Driver()
-	g.g = gen.New(func(y gen.Yield[coro.Waiter, any]) (_ struct{}, err error) {
-		g.y = y
-		defer func() {
-			if g.ignored {
-				if p := recover(); p != nil && p != (unwind{}) {
-					panic(p)
-				}
-				err = gen.ErrIgnoredExit
-			} else if w, ok := d.(coro.PanicWrapper); ok {
-				if p := recover(); p != nil {
-					panic(w.WrapPanic(p))
-				}
-			}
-		}()
-		return struct{}{}, check(g.body(coro.NewCo(y, d), g.yieldPull))
-	})
-	if r, ok := d.(registrar); ok {
+	g.p.d = co.Driver()
+	g.g = gen.New(g.p.run)
+	if r, ok := co.Driver().(registrar); ok {
 		g.done = r.AsyncGenStarted(g)
 	}
 }
 
+// run is the pull-mode coroutine's body.
+func (p *pullState[Y, S]) run(y gen.Yield[coro.Waiter, any]) (_ struct{}, err error) {
+	p.y = y
+	p.co = coro.NewCo(y, p.d)
+	defer func() {
+		if p.ignored {
+			if r := recover(); r != nil && r != (unwind{}) {
+				panic(r)
+			}
+			err = gen.ErrIgnoredExit
+		} else if w, ok := p.co.Driver().(coro.PanicWrapper); ok {
+			if r := recover(); r != nil {
+				panic(w.WrapPanic(r))
+			}
+		}
+	}()
+	return struct{}{}, check(p.body(p.co, p.yieldPull))
+}
+
 // yieldPull is the body's yield in pull mode.
-func (g *Gen[Y, S]) yieldPull(v Y) (S, error) {
+func (p *pullState[Y, S]) yieldPull(v Y) (S, error) {
 	var zero S
-	if g.closing {
-		g.ignored = true
+	if p.closing {
+		p.ignored = true
 		panic(unwind{})
 	}
-	g.mark.v = v
-	in, err := g.y(&g.mark)
+	p.mark.v = v
+	in, err := p.y(&p.mark)
 	if err != nil {
 		return zero, err
 	}
@@ -253,7 +306,7 @@ func (g *Gen[Y, S]) yieldPull(v Y) (S, error) {
 
 func (g *Gen[Y, S]) finish() {
 	g.st = gen.Closed
-	g.body = nil
+	g.p.body = nil
 	if g.done != nil {
 		g.done()
 		g.done = nil
@@ -315,40 +368,42 @@ func (g *Gen[Y, S]) push(co *coro.Co, out func(Y, error) bool) bool {
 		return false
 	}
 	g.st = gen.Running
+	p := g.p
 	broke := false
-	err := g.runPush(co, func(v Y) (S, error) {
+	defer g.finish() // however the range ends, a panic included
+	err := p.runPush(co, func(v Y) (S, error) {
 		var zero S
-		if g.closing {
-			g.ignored = true
+		if p.closing {
+			p.ignored = true
 			panic(unwind{})
 		}
 		if !out(v, nil) {
-			g.closing, broke = true, true
+			p.closing, broke = true, true
 			return zero, gen.ErrGeneratorExit
 		}
 		return zero, nil
 	})
-	g.finish()
 	if broke || err == nil {
 		return true
 	}
+	g.finish()
 	out(*new(Y), err)
 	return true
 }
 
 // runPush runs the body on the caller's stack, recovering the unwind of a body
 // that ignored GeneratorExit.
-func (g *Gen[Y, S]) runPush(co *coro.Co, yield gen.Yield[Y, S]) (err error) {
+func (p *pullState[Y, S]) runPush(co *coro.Co, yield gen.Yield[Y, S]) (err error) {
 	defer func() {
-		if g.ignored {
-			if p := recover(); p != nil && p != (unwind{}) {
-				panic(p)
+		if p.ignored {
+			if r := recover(); r != nil && r != (unwind{}) {
+				panic(r)
 			}
 			err = gen.ErrIgnoredExit
 		}
 	}()
-	err = check(g.body(co, yield))
-	if g.closing && errors.Is(err, gen.ErrGeneratorExit) {
+	err = check(p.body(co, yield))
+	if p.closing && errors.Is(err, gen.ErrGeneratorExit) {
 		err = nil
 	}
 	return err

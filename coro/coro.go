@@ -117,6 +117,13 @@ func NewCo(yield gen.Yield[Waiter, any], d Driver) *Co {
 	return &Co{yield: yield, driver: d}
 }
 
+// Rebind binds d as the driver of the coroutine co belongs to, from now on. It
+// is for coroutine-like objects that different drivers step in turn (an async
+// generator stepped by one task, then another): each step rebinds the Co its
+// body sees to the caller's driver, as Python's awaits always belong to the
+// task that is awaiting.
+func (co *Co) Rebind(d Driver) { co.driver = d }
+
 // Suspend yields w to the coroutine's driver and returns when the driver
 // resumes it: with the value the driver sends (sched sends nil) and a nil error,
 // or with the error the driver throws (sched throws cancellation errors). After

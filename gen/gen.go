@@ -135,8 +135,18 @@ var (
 
 // unwind is the panic value that unwinds a body which yielded after
 // ErrGeneratorExit. It never leaves this package: the frame that started the
-// body recovers it.
+// body recovers it. It is an error, so that a driver's panic wrapper that wraps
+// it on the way (coro.PanicWrapper) does not hide it: isUnwind sees through.
 type unwind struct{}
+
+func (unwind) Error() string { return "gen: unwinding a body that ignored GeneratorExit" }
+
+// isUnwind reports whether a recovered panic value is the unwind, possibly
+// wrapped.
+func isUnwind(p any) bool {
+	e, ok := p.(error)
+	return ok && errors.Is(e, unwind{})
+}
 
 // Gen is a generator: a body that yields values of type Y, receives values of
 // type S at each yield and returns a value of type R. Create one with [New] or
@@ -376,7 +386,7 @@ func (s *state[Y, S, R]) run(yf func(Y) bool) {
 func (s *state[Y, S, R]) finish() {
 	if s.ignored {
 		// Only the unwind panic is expected here; anything else passes on.
-		if p := recover(); p != nil && p != (unwind{}) {
+		if p := recover(); p != nil && !isUnwind(p) {
 			panic(p)
 		}
 		s.err = ErrIgnoredExit

@@ -52,7 +52,7 @@ func (s *state[Y, S, R]) inline(outer Yield[Y, S]) (r R, err error) {
 	defer func() {
 		if s.ignored {
 			// recover works only here, in the deferred function itself.
-			if p := recover(); p != nil && p != (unwind{}) {
+			if p := recover(); p != nil && !isUnwind(p) {
 				panic(p)
 			}
 		}

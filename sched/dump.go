@@ -70,6 +70,8 @@ func waitingOn(t *task) string {
 	switch {
 	case t.st == taskDone:
 		return "done"
+	case t.loop.current == t:
+		return "running"
 	case t.waiter != nil:
 		return "waiting on " + describeWaiter(t.waiter)
 	case t.mustCancel:

@@ -2,6 +2,7 @@ package sched
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/corio-go/corio/coro"
 )
@@ -29,7 +30,8 @@ type Group struct {
 	parent *task
 	start  int // the parent's Cancelling() when the group was made
 
-	tasks           map[*Task[struct{}]]struct{}
+	tasks           []*Task[struct{}] // in spawn order; done ones are dropped lazily
+	live            int               // tasks not yet done
 	errs            []error
 	exiting         bool
 	aborting        bool
@@ -44,7 +46,7 @@ func NewGroup(co *coro.Co) *Group {
 	if t == nil {
 		panic("sched.NewGroup: " + errNoLoop.Error())
 	}
-	return &Group{loop: t.loop, parent: t, start: t.Cancelling(), tasks: map[*Task[struct{}]]struct{}{}}
+	return &Group{loop: t.loop, parent: t, start: t.Cancelling()}
 }
 
 // Spawn runs fn as a new task of the group. It panics if the group has
@@ -54,7 +56,7 @@ func (g *Group) Spawn(fn func(co *coro.Co) error) {
 	switch {
 	case fn == nil:
 		panic("sched: Group.Spawn of a nil func")
-	case g.exiting && len(g.tasks) == 0:
+	case g.exiting && g.live == 0:
 		panic("sched: Group.Spawn on a finished group")
 	case g.aborting:
 		panic("sched: Group.Spawn on a group that is shutting down")
@@ -62,14 +64,18 @@ func (g *Group) Spawn(fn func(co *coro.Co) error) {
 	t := SpawnOn(g.loop, coro.New(func(co *coro.Co) (struct{}, error) {
 		return struct{}{}, fn(co)
 	}))
-	g.tasks[t] = struct{}{}
+	if len(g.tasks) > 2*g.live+16 { // drop the done ones, keeping the order
+		g.tasks = slices.DeleteFunc(g.tasks, (*Task[struct{}]).Done)
+	}
+	g.tasks = append(g.tasks, t)
+	g.live++
 	t.AddDoneCallback(func() { g.taskDone(t) })
 }
 
 // taskDone is asyncio's TaskGroup._on_task_done.
 func (g *Group) taskDone(t *Task[struct{}]) {
-	delete(g.tasks, t)
-	if g.onCompleted != nil && len(g.tasks) == 0 && !g.onCompleted.Done() {
+	g.live--
+	if g.onCompleted != nil && g.live == 0 && !g.onCompleted.Done() {
 		g.onCompleted.SetResult(struct{}{})
 	}
 	if t.cancelled {
@@ -103,7 +109,7 @@ func (g *Group) Cancel() {
 
 func (g *Group) abort() {
 	g.aborting = true
-	for t := range g.tasks {
+	for _, t := range g.tasks { // in spawn order, so traces are deterministic
 		if !t.Done() {
 			t.Cancel()
 		}
@@ -131,7 +137,7 @@ func (g *Group) Wait(co *coro.Co) error {
 			g.abort()
 		}
 	}
-	for len(g.tasks) > 0 {
+	for g.live > 0 {
 		if g.onCompleted == nil {
 			g.onCompleted = NewFutureOn[struct{}](g.loop)
 		}

@@ -112,6 +112,7 @@ type Loop struct {
 	vnow    time.Duration // the virtual clock, since start
 	idle    *time.Timer   // the real-time wait for the next timer
 
+	current   *task    // the task whose step is running, for Dump
 	tasks     taskList // live tasks: spawned and not yet done
 	failed    []*task  // tasks that failed, to report if never retrieved
 	running   bool
@@ -494,6 +495,7 @@ func (l *Loop) abandon() {
 // a task first steps it, so that Run can close it if it is left unfinished.
 type asyncGen = interface {
 	AClose(co *coro.Co) error
+	Close() error
 	State() gen.State
 }
 
@@ -523,6 +525,9 @@ func (l *Loop) closeAsyncGens() {
 	}
 	clear(l.asyncgens)
 	if l.closed {
+		for _, g := range gens {
+			g.Close()
+		}
 		return
 	}
 	var closers []*Task[struct{}]

@@ -164,12 +164,15 @@ func (t *Task[T]) run() {
 	t.waiter = nil
 	var w coro.Waiter
 	var err error
+	l := t.loop
+	l.current = &t.task
 	if t.mustCancel {
 		t.mustCancel = false
 		w, err = t.c.Throw(ErrCancelled)
 	} else {
 		w, err = t.c.Send(nil)
 	}
+	l.current = nil
 	if err != nil {
 		t.finish(err)
 		return
