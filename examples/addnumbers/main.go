@@ -20,54 +20,30 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/examples/internal/story"
 	"github.com/corio-go/corio/sched"
 )
 
-// clock tells the story in simulated time: sleeps are scaled down for the real
-// clock, and the loop's clock is scaled back up for printing.
-type clock struct {
-	scale float64 // real duration of one simulated second, in seconds
-}
-
-func (c *clock) sleep(co *coro.Co, d time.Duration) error {
-	return sched.Sleep(co, time.Duration(float64(d)*c.scale))
-}
-
-// since returns the simulated seconds elapsed on loop l's clock since t.
-func (c *clock) since(l *sched.Loop, t time.Time) float64 {
-	return l.Now().Sub(t).Seconds() / c.scale
-}
-
-func header(w io.Writer, virtual bool, scale float64, unit time.Duration, name string) {
-	if virtual {
-		fmt.Fprintln(w, "clock: virtual (instant, exact times)")
-		return
-	}
-	d := time.Duration(float64(unit) * scale).Round(time.Microsecond)
-	fmt.Fprintf(w, "scale: 1 simulated %s = %v (use -virtual for instant exact times)\n", name, d)
-}
-
 // addNumbers is an async function: it takes a second to add two numbers.
-func addNumbers(co *coro.Co, c *clock, a, b int) (int, error) {
-	if err := c.sleep(co, time.Second); err != nil {
+func addNumbers(co *coro.Co, c *story.Clock, a, b int) (int, error) {
+	if err := c.Sleep(co, time.Second); err != nil {
 		return 0, err
 	}
 	return a + b, nil
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	header(w, virtual, scale, time.Second, "second")
+	story.Header(w, virtual, scale, time.Second, "second")
 	if virtual {
 		scale = 1 // virtual time needs no compression
 	}
-	c := &clock{scale: scale}
+	c := &story.Clock{Scale: scale}
 	var opts []sched.Option
 	if virtual {
 		opts = append(opts, sched.VirtualTime())
@@ -82,7 +58,7 @@ func run(w io.Writer, virtual bool, scale float64) error {
 		if err != nil {
 			return struct{}{}, err
 		}
-		fmt.Fprintf(w, "[%.1f s] main: addNumbers(co, 2, 10) = %d\n", c.since(l, start), n)
+		fmt.Fprintf(w, "[%.1f s] main: addNumbers(co, 2, 10) = %d\n", c.Simulated(l.Now().Sub(start)).Seconds(), n)
 		return struct{}{}, nil
 	})
 	fmt.Fprintf(w, "the main coroutine is %s\n", top.State())
@@ -101,15 +77,13 @@ func run(w io.Writer, virtual bool, scale float64) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "[%.1f s] sched.RunOn(l, add) = %d\n", c.since(l, start), n)
+	fmt.Fprintf(w, "[%.1f s] sched.RunOn(l, add) = %d\n", c.Simulated(l.Now().Sub(start)).Seconds(), n)
 	return l.Close()
 }
 
 func main() {
-	virtual := flag.Bool("virtual", false, "run on a virtual clock: instant, with exact times")
-	scale := flag.Float64("scale", 1, "real seconds per simulated second")
-	flag.Parse()
-	if err := run(os.Stdout, *virtual, *scale); err != nil {
+	virtual, scale := story.Flags(1, "real seconds per simulated second")
+	if err := run(os.Stdout, virtual, scale); err != nil {
 		fmt.Fprintln(os.Stderr, "addnumbers:", err)
 		os.Exit(1)
 	}

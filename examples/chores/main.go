@@ -25,41 +25,23 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/examples/internal/story"
 	"github.com/corio-go/corio/sched"
 )
 
-// clock tells the story in simulated time: sleeps are scaled down for the real
-// clock, and the loop's clock is scaled back up for printing.
-type clock struct {
-	scale float64   // real duration of one simulated second, in seconds
-	start time.Time // the loop's clock when the day began
-}
-
-func (c *clock) sleep(co *coro.Co, d time.Duration) error {
-	return sched.Sleep(co, time.Duration(float64(d)*c.scale))
-}
+// clock is the story's clock (Start is when the day began), read in minutes.
+type clock struct{ story.Clock }
 
 // minutes returns the simulated minutes since the day began on the loop's
 // clock, rounded: on a busy machine the real clock oversleeps a little.
 func (c *clock) minutes(co *coro.Co) int {
-	m := sched.LoopOf(co).Now().Sub(c.start).Minutes() / c.scale
-	return int(m + 0.5)
-}
-
-func header(w io.Writer, virtual bool, scale float64, unit time.Duration, name string) {
-	if virtual {
-		fmt.Fprintln(w, "clock: virtual (instant, exact times)")
-		return
-	}
-	d := time.Duration(float64(unit) * scale).Round(time.Microsecond)
-	fmt.Fprintf(w, "scale: 1 simulated %s = %v (use -virtual for instant exact times)\n", name, d)
+	return int(c.Since(co).Minutes() + 0.5)
 }
 
 type chore struct {
@@ -79,7 +61,7 @@ var (
 // do runs one chore and prints its start and end when it is over.
 func (c *clock) do(co *coro.Co, w io.Writer, ch chore) error {
 	start := c.minutes(co)
-	if err := c.sleep(co, ch.d); err != nil {
+	if err := c.Sleep(co, ch.d); err != nil {
 		return err
 	}
 	who := "machine"
@@ -92,7 +74,7 @@ func (c *clock) do(co *coro.Co, w io.Writer, ch chore) error {
 
 func sequential(co *coro.Co, c *clock, w io.Writer) (int, error) {
 	fmt.Fprintln(w, "-- one after another --")
-	c.start = sched.LoopOf(co).Now()
+	c.Start = sched.LoopOf(co).Now()
 	for _, ch := range []chore{washer, dryer, dishwasher, vacuuming, cooking} {
 		if err := c.do(co, w, ch); err != nil {
 			return 0, err
@@ -105,7 +87,7 @@ func sequential(co *coro.Co, c *clock, w io.Writer) (int, error) {
 
 func concurrent(co *coro.Co, c *clock, w io.Writer) (int, error) {
 	fmt.Fprintln(w, "-- concurrently: the machines run while you vacuum and cook --")
-	c.start = sched.LoopOf(co).Now()
+	c.Start = sched.LoopOf(co).Now()
 	machines := sched.NewGroup(co)
 	machines.Spawn(func(co *coro.Co) error {
 		if err := c.do(co, w, washer); err != nil {
@@ -129,7 +111,7 @@ func concurrent(co *coro.Co, c *clock, w io.Writer) (int, error) {
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	header(w, virtual, scale, time.Minute, "minute")
+	story.Header(w, virtual, scale, time.Minute, "minute")
 	if virtual {
 		scale = 1 // virtual time needs no compression
 	}
@@ -138,7 +120,7 @@ func run(w io.Writer, virtual bool, scale float64) error {
 		opts = append(opts, sched.VirtualTime())
 	}
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
-		c := &clock{scale: scale}
+		c := &clock{story.Clock{Scale: scale}}
 		one, err := sequential(co, c, w)
 		if err != nil {
 			return struct{}{}, err
@@ -154,10 +136,8 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual := flag.Bool("virtual", false, "run on a virtual clock: instant, with exact times")
-	scale := flag.Float64("scale", 0.0005, "real seconds per simulated second")
-	flag.Parse()
-	if err := run(os.Stdout, *virtual, *scale); err != nil {
+	virtual, scale := story.Flags(0.0005, "real seconds per simulated second")
+	if err := run(os.Stdout, virtual, scale); err != nil {
 		fmt.Fprintln(os.Stderr, "chores:", err)
 		os.Exit(1)
 	}

@@ -24,7 +24,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,34 +31,10 @@ import (
 
 	"github.com/corio-go/corio/aiter"
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/examples/internal/story"
 	"github.com/corio-go/corio/gen"
 	"github.com/corio-go/corio/sched"
 )
-
-// clock tells the story in simulated time: sleeps are scaled down for the real
-// clock, and the loop's clock is scaled back up for printing.
-type clock struct {
-	scale float64   // real duration of one simulated second, in seconds
-	start time.Time // the loop's clock when the story began
-}
-
-func (c *clock) sleep(co *coro.Co, d time.Duration) error {
-	return sched.Sleep(co, time.Duration(float64(d)*c.scale))
-}
-
-// since returns the simulated seconds elapsed on the loop's clock.
-func (c *clock) since(co *coro.Co) float64 {
-	return sched.LoopOf(co).Now().Sub(c.start).Seconds() / c.scale
-}
-
-func header(w io.Writer, virtual bool, scale float64, unit time.Duration, name string) {
-	if virtual {
-		fmt.Fprintln(w, "clock: virtual (instant, exact times)")
-		return
-	}
-	d := time.Duration(float64(unit) * scale).Round(time.Microsecond)
-	fmt.Fprintf(w, "scale: 1 simulated %s = %v (use -virtual for instant exact times)\n", name, d)
-}
 
 // each calls fn with every number: the callback style.
 func each(nums []int, fn func(n int)) {
@@ -182,10 +157,10 @@ func asyncGenerator(w io.Writer, virtual bool, scale float64) error {
 		opts = append(opts, sched.VirtualTime())
 	}
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
-		c := &clock{scale: scale, start: sched.LoopOf(co).Now()}
+		c := story.NewClock(co, scale)
 		ticks := aiter.New(func(co *coro.Co, yield gen.Yield[string, struct{}]) error {
 			for i := 1; i <= 3; i++ {
-				if err := c.sleep(co, time.Second); err != nil { // an await...
+				if err := c.Sleep(co, time.Second); err != nil { // an await...
 					return err
 				}
 				if _, err := yield(fmt.Sprintf("tick %d", i)); err != nil { // ...and a yield
@@ -198,16 +173,16 @@ func asyncGenerator(w io.Writer, virtual bool, scale float64) error {
 			if err != nil {
 				return struct{}{}, err
 			}
-			fmt.Fprintf(w, "[%.1f s] got %q\n", c.since(co), v)
+			fmt.Fprintf(w, "[%.1f s] got %q\n", c.Since(co).Seconds(), v)
 		}
-		fmt.Fprintf(w, "[%.1f s] the async generator is %s\n", c.since(co), ticks.State())
+		fmt.Fprintf(w, "[%.1f s] the async generator is %s\n", c.Since(co).Seconds(), ticks.State())
 		return struct{}{}, nil
 	}), opts...)
 	return err
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	header(w, virtual, scale, time.Second, "second")
+	story.Header(w, virtual, scale, time.Second, "second")
 	if virtual {
 		scale = 1 // virtual time needs no compression
 	}
@@ -221,10 +196,8 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual := flag.Bool("virtual", false, "run on a virtual clock: instant, with exact times")
-	scale := flag.Float64("scale", 0.5, "real seconds per simulated second")
-	flag.Parse()
-	if err := run(os.Stdout, *virtual, *scale); err != nil {
+	virtual, scale := story.Flags(0.5, "real seconds per simulated second")
+	if err := run(os.Stdout, virtual, scale); err != nil {
 		fmt.Fprintln(os.Stderr, "generators:", err)
 		os.Exit(1)
 	}

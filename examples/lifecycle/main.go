@@ -34,7 +34,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -44,6 +43,7 @@ import (
 	"time"
 
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/examples/internal/story"
 	"github.com/corio-go/corio/sched"
 )
 
@@ -139,8 +139,7 @@ func run(w io.Writer, virtual bool, scale float64) error {
 	if virtual {
 		fmt.Fprintln(w, "scale: virtual clock, exact simulated seconds")
 	} else {
-		fmt.Fprintf(w, "scale: 1 simulated second = %v (use -virtual for instant exact times)\n",
-			time.Duration(float64(time.Second)*scale).Round(time.Microsecond))
+		story.ScaleLine(w, scale, time.Second, "second")
 	}
 	h := &lineHandler{w: w, scale: scale, names: map[string]string{}, next: []string{"main"}}
 	opts := []sched.Option{sched.Trace(h)}
@@ -193,10 +192,8 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual := flag.Bool("virtual", false, "run on a virtual clock: instant, with exact times")
-	scale := flag.Float64("scale", 0.5, "real time per simulated time (0.5: a simulated second takes 500ms)")
-	flag.Parse()
-	if err := run(os.Stdout, *virtual, *scale); err != nil {
+	virtual, scale := story.Flags(0.5, "real time per simulated time (0.5: a simulated second takes 500ms)")
+	if err := run(os.Stdout, virtual, scale); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -29,7 +29,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -37,18 +36,10 @@ import (
 	"time"
 
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/examples/internal/story"
 	"github.com/corio-go/corio/gen"
 	"github.com/corio-go/corio/sched"
 )
-
-func header(w io.Writer, virtual bool, scale float64, unit time.Duration, name string) {
-	if virtual {
-		fmt.Fprintln(w, "clock: virtual (instant, exact times)")
-		return
-	}
-	d := time.Duration(float64(unit) * scale).Round(time.Microsecond)
-	fmt.Fprintf(w, "scale: 1 simulated %s = %v (use -virtual for instant exact times)\n", name, d)
-}
 
 // alarm is the Waiter the coroutine yields to its driver: "wake me in d". It
 // implements coro.Waiter (AddDoneCallback and Cancel) and fmt.Stringer.
@@ -203,11 +194,8 @@ func byLoop(w io.Writer, virtual bool, scale float64) error {
 		opts = append(opts, sched.VirtualTime())
 	}
 	r, err := sched.Run(coro.New(func(co *coro.Co) (string, error) {
-		l := sched.LoopOf(co)
-		start := l.Now()
-		say := func(msg string) {
-			fmt.Fprintf(w, "[%.1f s] %s\n", l.Now().Sub(start).Seconds()/scale, msg)
-		}
+		c := story.NewClock(co, scale)
+		say := func(msg string) { fmt.Fprintf(w, "[%.1f s] %s\n", c.Since(co).Seconds(), msg) }
 		return makeTea(co, scale, say)
 	}), opts...)
 	fmt.Fprintf(w, "sched.Run returned %q, %v\n", r, err)
@@ -215,7 +203,7 @@ func byLoop(w io.Writer, virtual bool, scale float64) error {
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	header(w, virtual, scale, time.Second, "second")
+	story.Header(w, virtual, scale, time.Second, "second")
 	if virtual {
 		scale = 1 // virtual time needs no compression
 	}
@@ -226,10 +214,8 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual := flag.Bool("virtual", false, "run on a virtual clock: instant, with exact times")
-	scale := flag.Float64("scale", 0.2, "real seconds per simulated second")
-	flag.Parse()
-	if err := run(os.Stdout, *virtual, *scale); err != nil {
+	virtual, scale := story.Flags(0.2, "real seconds per simulated second")
+	if err := run(os.Stdout, virtual, scale); err != nil {
 		fmt.Fprintln(os.Stderr, "peel:", err)
 		os.Exit(1)
 	}

@@ -20,7 +20,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -28,6 +27,7 @@ import (
 	"time"
 
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/examples/internal/story"
 	"github.com/corio-go/corio/sched"
 )
 
@@ -46,21 +46,16 @@ var tables = []table{
 	{4, 7 * time.Minute, "pasta", 6 * time.Minute},
 }
 
-// clock converts between simulated time and the loop's clock: a simulated
-// duration d takes d*scale on the loop's clock.
+// clock is the story's clock, which converts between simulated time and the
+// loop's clock (a simulated duration d takes d*Scale), and prints to w.
 type clock struct {
-	w     io.Writer
-	start time.Time
-	scale float64
-}
-
-func (c *clock) sleep(co *coro.Co, d time.Duration) error {
-	return sched.Sleep(co, time.Duration(float64(d)*c.scale))
+	*story.Clock
+	w io.Writer
 }
 
 // logf prints a line stamped with the simulated time, in whole minutes.
 func (c *clock) logf(co *coro.Co, format string, args ...any) {
-	elapsed := time.Duration(float64(sched.LoopOf(co).Now().Sub(c.start)) / c.scale)
+	elapsed := c.Since(co)
 	fmt.Fprintf(c.w, "%2d min  %s\n", elapsed.Round(time.Minute)/time.Minute, fmt.Sprintf(format, args...))
 }
 
@@ -68,14 +63,14 @@ func (c *clock) logf(co *coro.Co, format string, args ...any) {
 func serve(co *coro.Co, c *clock, t table) error {
 	if t.think > 0 {
 		c.logf(co, "table %d needs %v to choose: gets an order sheet, the waiter moves on", t.n, minutes(t.think))
-		if err := c.sleep(co, t.think); err != nil {
+		if err := c.Sleep(co, t.think); err != nil {
 			return err
 		}
 		c.logf(co, "table %d is ready: the waiter comes back and takes the order (%s)", t.n, t.dish)
 	} else {
 		c.logf(co, "table %d knows what it wants: the waiter takes the order (%s)", t.n, t.dish)
 	}
-	if err := c.sleep(co, t.cook); err != nil { // the kitchen cooks; the waiter is free
+	if err := c.Sleep(co, t.cook); err != nil { // the kitchen cooks; the waiter is free
 		return err
 	}
 	c.logf(co, "table %d is served %s", t.n, t.dish)
@@ -92,15 +87,14 @@ func run(w io.Writer, virtual bool, scale float64) error {
 	if virtual {
 		fmt.Fprintln(w, "scale: virtual clock, exact simulated minutes")
 	} else {
-		fmt.Fprintf(w, "scale: 1 simulated minute = %v (use -virtual for instant exact times)\n",
-			time.Duration(float64(time.Minute)*scale).Round(time.Microsecond))
+		story.ScaleLine(w, scale, time.Minute, "minute")
 	}
 	var opts []sched.Option
 	if virtual {
 		opts = append(opts, sched.VirtualTime())
 	}
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
-		c := &clock{w: w, start: sched.LoopOf(co).Now(), scale: scale}
+		c := &clock{story.NewClock(co, scale), w}
 		g := sched.NewGroup(co)
 		var alone time.Duration // the evening if the waiter stood by each table
 		for _, t := range tables {
@@ -117,10 +111,8 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual := flag.Bool("virtual", false, "run on a virtual clock: instant, with exact times")
-	scale := flag.Float64("scale", 0.2/60, "real time per simulated time (1/300: a simulated minute takes 200ms)")
-	flag.Parse()
-	if err := run(os.Stdout, *virtual, *scale); err != nil {
+	virtual, scale := story.Flags(0.2/60, "real time per simulated time (1/300: a simulated minute takes 200ms)")
+	if err := run(os.Stdout, virtual, scale); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -30,31 +30,21 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/examples/internal/story"
 	"github.com/corio-go/corio/sched"
 )
 
-// clock tells the story in simulated time: sleeps are scaled down for the real
-// clock, and the loop's clock is scaled back up for printing.
+// clock is the story's clock (Start is when the exhibition began), with its
+// rounding for printing.
 type clock struct {
-	scale float64   // real duration of one simulated second, in seconds
-	exact bool      // virtual time: no oversleeping
-	start time.Time // the loop's clock when the exhibition began
-}
-
-func (c *clock) sleep(co *coro.Co, d time.Duration) error {
-	return sched.Sleep(co, time.Duration(float64(d)*c.scale))
-}
-
-// now returns the simulated time since the exhibition began.
-func (c *clock) now(co *coro.Co) time.Duration {
-	return time.Duration(float64(sched.LoopOf(co).Now().Sub(c.start)) / c.scale)
+	story.Clock
+	exact bool // virtual time: no oversleeping
 }
 
 // show rounds a simulated time for printing: to the second on the virtual
@@ -64,15 +54,6 @@ func (c *clock) show(d time.Duration) time.Duration {
 		return d.Round(time.Second)
 	}
 	return d.Round(time.Minute)
-}
-
-func header(w io.Writer, virtual bool, scale float64, unit time.Duration, name string) {
-	if virtual {
-		fmt.Fprintln(w, "clock: virtual (instant, exact times)")
-		return
-	}
-	d := time.Duration(float64(unit) * scale).Round(time.Microsecond)
-	fmt.Fprintf(w, "scale: 1 simulated %s = %v (use -virtual for instant exact times)\n", name, d)
 }
 
 const (
@@ -94,36 +75,36 @@ func play(co *coro.Co, c *clock, w io.Writer, m *master, board int) error {
 		if err := m.Acquire(co); err != nil { // wait for the master to come to this board
 			return err
 		}
-		began := c.now(co)
-		err := c.sleep(co, masterMove)
-		m.busy += c.now(co) - began
+		began := c.Since(co)
+		err := c.Sleep(co, masterMove)
+		m.busy += c.Since(co) - began
 		m.Release() // he walks on
 		if err != nil {
 			return err
 		}
-		if err := c.sleep(co, theirMove); err != nil { // the opponent thinks, alone
+		if err := c.Sleep(co, theirMove); err != nil { // the opponent thinks, alone
 			return err
 		}
 	}
-	fmt.Fprintf(w, "board %2d: game over at %v\n", board, c.show(c.now(co)))
+	fmt.Fprintf(w, "board %2d: game over at %v\n", board, c.show(c.Since(co)))
 	return nil
 }
 
 func oneAtATime(co *coro.Co, c *clock, w io.Writer) (total, busy time.Duration, err error) {
 	fmt.Fprintln(w, "-- one game after another --")
-	c.start = sched.LoopOf(co).Now()
+	c.Start = sched.LoopOf(co).Now()
 	m := &master{}
 	for b := 1; b <= boards; b++ {
 		if err := play(co, c, w, m, b); err != nil {
 			return 0, 0, err
 		}
 	}
-	return c.now(co), m.busy, nil
+	return c.Since(co), m.busy, nil
 }
 
 func allAtOnce(co *coro.Co, c *clock, w io.Writer) (total, busy time.Duration, err error) {
 	fmt.Fprintln(w, "-- all boards at once --")
-	c.start = sched.LoopOf(co).Now()
+	c.Start = sched.LoopOf(co).Now()
 	m := &master{}
 	g := sched.NewGroup(co)
 	for b := 1; b <= boards; b++ {
@@ -132,18 +113,18 @@ func allAtOnce(co *coro.Co, c *clock, w io.Writer) (total, busy time.Duration, e
 	if err := g.Wait(co); err != nil {
 		return 0, 0, err
 	}
-	return c.now(co), m.busy, nil
+	return c.Since(co), m.busy, nil
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	header(w, virtual, scale, time.Second, "second")
+	story.Header(w, virtual, scale, time.Second, "second")
 	var opts []sched.Option
 	if virtual {
 		opts = append(opts, sched.VirtualTime())
 		scale = 1 // virtual time needs no compression
 	}
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
-		c := &clock{scale: scale, exact: virtual}
+		c := &clock{Clock: story.Clock{Scale: scale}, exact: virtual}
 		seq, seqBusy, err := oneAtATime(co, c, w)
 		if err != nil {
 			return struct{}{}, err
@@ -162,10 +143,8 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual := flag.Bool("virtual", false, "run on a virtual clock: instant, with exact times")
-	scale := flag.Float64("scale", 0.0005, "real seconds per simulated second")
-	flag.Parse()
-	if err := run(os.Stdout, *virtual, *scale); err != nil {
+	virtual, scale := story.Flags(0.0005, "real seconds per simulated second")
+	if err := run(os.Stdout, virtual, scale); err != nil {
 		fmt.Fprintln(os.Stderr, "simul:", err)
 		os.Exit(1)
 	}

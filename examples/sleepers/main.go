@@ -26,52 +26,27 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/examples/internal/story"
 	"github.com/corio-go/corio/sched"
 )
 
-// clock tells the story in simulated time: sleeps are scaled down for the real
-// clock, and the loop's clock is scaled back up for printing.
-type clock struct {
-	scale float64   // real duration of one simulated second, in seconds
-	start time.Time // the loop's clock when the story began
-}
-
-func (c *clock) sleep(co *coro.Co, d time.Duration) error {
-	return sched.Sleep(co, time.Duration(float64(d)*c.scale))
-}
-
-// since returns the simulated seconds elapsed on the loop's clock.
-func (c *clock) since(co *coro.Co) float64 {
-	return sched.LoopOf(co).Now().Sub(c.start).Seconds() / c.scale
-}
-
-func header(w io.Writer, virtual bool, scale float64, unit time.Duration, name string) {
-	if virtual {
-		fmt.Fprintln(w, "clock: virtual (instant, exact times)")
-		return
-	}
-	d := time.Duration(float64(unit) * scale).Round(time.Microsecond)
-	fmt.Fprintf(w, "scale: 1 simulated %s = %v (use -virtual for instant exact times)\n", name, d)
-}
-
 // task is the async function: sleep n seconds, then say so.
-func task(co *coro.Co, c *clock, w io.Writer, n int) (int, error) {
-	if err := c.sleep(co, time.Duration(n)*time.Second); err != nil {
+func task(co *coro.Co, c *story.Clock, w io.Writer, n int) (int, error) {
+	if err := c.Sleep(co, time.Duration(n)*time.Second); err != nil {
 		return 0, err
 	}
-	fmt.Fprintf(w, "[%4.1f s] Running Task %d\n", c.since(co), n)
+	fmt.Fprintf(w, "[%4.1f s] Running Task %d\n", c.Since(co).Seconds(), n)
 	return n, nil
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	header(w, virtual, scale, time.Second, "second")
+	story.Header(w, virtual, scale, time.Second, "second")
 	if virtual {
 		scale = 1 // virtual time needs no compression
 	}
@@ -80,7 +55,7 @@ func run(w io.Writer, virtual bool, scale float64) error {
 		opts = append(opts, sched.VirtualTime())
 	}
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
-		c := &clock{scale: scale, start: sched.LoopOf(co).Now()}
+		c := story.NewClock(co, scale)
 		order := []int{2, 1, 3}
 		var tasks []*sched.Task[int]
 		sum := 0
@@ -97,17 +72,15 @@ func run(w io.Writer, virtual bool, scale float64) error {
 				return struct{}{}, err
 			}
 		}
-		fmt.Fprintf(w, "total elapsed %.1f s, not %d (the sum of the sleeps)\n", c.since(co), sum)
+		fmt.Fprintf(w, "total elapsed %.1f s, not %d (the sum of the sleeps)\n", c.Since(co).Seconds(), sum)
 		return struct{}{}, nil
 	}), opts...)
 	return err
 }
 
 func main() {
-	virtual := flag.Bool("virtual", false, "run on a virtual clock: instant, with exact times")
-	scale := flag.Float64("scale", 1, "real seconds per simulated second")
-	flag.Parse()
-	if err := run(os.Stdout, *virtual, *scale); err != nil {
+	virtual, scale := story.Flags(1, "real seconds per simulated second")
+	if err := run(os.Stdout, virtual, scale); err != nil {
 		fmt.Fprintln(os.Stderr, "sleepers:", err)
 		os.Exit(1)
 	}

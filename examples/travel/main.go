@@ -20,7 +20,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -28,6 +27,7 @@ import (
 	"time"
 
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/examples/internal/story"
 	"github.com/corio-go/corio/sched"
 )
 
@@ -42,21 +42,16 @@ var travellers = []traveller{
 	{"Ozzy", "Split", "on the plane", time.Hour + 50*time.Minute},
 }
 
-// clock converts between simulated time and the loop's clock: a simulated
-// duration d takes d*scale on the loop's clock.
+// clock is the story's clock, which converts between simulated time and the
+// loop's clock (a simulated duration d takes d*Scale), and prints to w.
 type clock struct {
-	w     io.Writer
-	start time.Time
-	scale float64
-}
-
-func (c *clock) sleep(co *coro.Co, d time.Duration) error {
-	return sched.Sleep(co, time.Duration(float64(d)*c.scale))
+	*story.Clock
+	w io.Writer
 }
 
 // logf prints a line stamped with the simulated time as h:mm.
 func (c *clock) logf(co *coro.Co, format string, args ...any) {
-	elapsed := time.Duration(float64(sched.LoopOf(co).Now().Sub(c.start)) / c.scale)
+	elapsed := c.Since(co)
 	fmt.Fprintf(c.w, "%s  %s\n", hm(elapsed), fmt.Sprintf(format, args...))
 }
 
@@ -70,7 +65,7 @@ func hm(d time.Duration) string {
 func journey(co *coro.Co, c *clock, t traveller) error {
 	c.logf(co, "%s sets off for %s", t.name, t.to)
 	c.logf(co, "%s is %s (awaits %s of travel): the loop turns to the next ready task", t.name, t.how, hm(t.takes))
-	if err := c.sleep(co, t.takes); err != nil {
+	if err := c.Sleep(co, t.takes); err != nil {
 		return err
 	}
 	c.logf(co, "%s arrives in %s", t.name, t.to)
@@ -86,11 +81,10 @@ func run(w io.Writer, virtual bool, scale float64) error {
 		fmt.Fprintln(w, "scale: virtual clock, exact simulated times")
 		opts = append(opts, sched.VirtualTime())
 	} else {
-		fmt.Fprintf(w, "scale: 1 simulated hour = %v (use -virtual for instant exact times)\n",
-			time.Duration(float64(time.Hour)*scale).Round(time.Microsecond))
+		story.ScaleLine(w, scale, time.Hour, "hour")
 	}
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
-		c := &clock{w: w, start: sched.LoopOf(co).Now(), scale: scale}
+		c := &clock{story.NewClock(co, scale), w}
 		var tasks []coro.Awaitable[struct{}]
 		var total, longest time.Duration
 		for _, t := range travellers { // Stippy is spawned first, so runs first
@@ -110,10 +104,8 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual := flag.Bool("virtual", false, "run on a virtual clock: instant, with exact times")
-	scale := flag.Float64("scale", 1.0/3600, "real time per simulated time (1/3600: a simulated hour takes 1s)")
-	flag.Parse()
-	if err := run(os.Stdout, *virtual, *scale); err != nil {
+	virtual, scale := story.Flags(1.0/3600, "real time per simulated time (1/3600: a simulated hour takes 1s)")
+	if err := run(os.Stdout, virtual, scale); err != nil {
 		log.Fatal(err)
 	}
 }
