@@ -164,16 +164,9 @@ func (g *Gen[Y, S]) AThrow(co *coro.Co, err error) (Y, error) {
 // has finished does nothing and returns nil; of one that is running (a step in
 // progress), gen.ErrRunning.
 func (g *Gen[Y, S]) AClose(co *coro.Co) error {
-	switch g.st {
-	case gen.Created:
-		g.finish()
-		return nil
-	case gen.Closed:
-		return nil
-	case gen.Running:
-		return gen.ErrRunning
+	if suspended, err := g.beginClose(); !suspended {
+		return err
 	}
-	g.p.closing = true
 	_, err := g.step(co, nil, gen.ErrGeneratorExit)
 	switch {
 	case err == ErrStopAsyncIteration, errors.Is(err, gen.ErrGeneratorExit):
@@ -188,19 +181,29 @@ func (g *Gen[Y, S]) AClose(co *coro.Co) error {
 // sched uses it for async generators left on a loop that can no longer run;
 // prefer AClose.
 func (g *Gen[Y, S]) Close() error {
-	switch g.st {
-	case gen.Created:
-		g.finish()
-		return nil
-	case gen.Closed:
-		return nil
-	case gen.Running:
-		return gen.ErrRunning
+	if suspended, err := g.beginClose(); !suspended {
+		return err
 	}
-	g.p.closing = true
 	err := g.g.Close()
 	g.finish()
 	return err
+}
+
+// beginClose is what AClose and Close share: a generator that has not started
+// is closed at once, a finished one needs nothing, a running one cannot be
+// closed; a suspended one is marked closing and needs GeneratorExit delivered.
+func (g *Gen[Y, S]) beginClose() (suspended bool, err error) {
+	switch g.st {
+	case gen.Created:
+		g.finish()
+		return false, nil
+	case gen.Closed:
+		return false, nil
+	case gen.Running:
+		return false, gen.ErrRunning
+	}
+	g.p.closing = true
+	return true, nil
 }
 
 // step resumes the body with a value or an error and forwards its awaits to co
