@@ -46,15 +46,14 @@ var (
 )
 
 var (
-	errRunning      = errors.New("sched: loop is already running")
-	errInsideLoop   = errors.New("sched: Run called from inside a coroutine: await the coroutine instead")
-	errNoLoop       = errors.New("sched: not called from a task of a running loop")
-	errOtherLoop    = errors.New("sched: awaited a future or task of another loop")
-	errAwaitSelf    = errors.New("sched: a task cannot await itself")
-	errNilError     = errors.New("sched: SetError of a nil error")
-	errEmptyWait    = errors.New("sched: Wait of no tasks")
-	errNoTask       = errors.New("sched: WithTimeout outside a task")
-	errTimeoutState = errors.New("sched: timeout already entered")
+	errRunning    = errors.New("sched: loop is already running")
+	errInsideLoop = errors.New("sched: Run called from inside a coroutine: await the coroutine instead")
+	errNoLoop     = errors.New("sched: not called from a task of a running loop")
+	errOtherLoop  = errors.New("sched: awaited a future or task of another loop")
+	errAwaitSelf  = errors.New("sched: a task cannot await itself")
+	errNilError   = errors.New("sched: SetError of a nil error")
+	errEmptyWait  = errors.New("sched: Wait of no tasks")
+	errNoTask     = errors.New("sched: WithTimeout outside a task")
 )
 
 // PanicError is the value Run and RunOn panic with when a task panics: the

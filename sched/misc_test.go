@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -312,5 +313,45 @@ func TestMiscUnhandledErrorAfterCancel(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"stubborn"}, reported); diff != "" {
 		t.Errorf("reported tasks (-want +got):\n%s", diff)
+	}
+}
+
+// Close of the loop from one of its own tasks, while it runs, is an error and
+// leaves the loop running.
+func TestMiscCloseRunningLoop(t *testing.T) {
+	leaktest.Check(t)
+	_, err := sched.Run(coro.New(func(co *coro.Co) (int, error) {
+		if err := sched.LoopOf(co).Close(); err == nil {
+			return 0, errors.New("Close of the running loop = <nil>; want an error")
+		}
+		return 1, sched.Sleep(co, time.Millisecond) // the loop still runs
+	}), sched.VirtualTime())
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Gather on two loops at once, each on its own goroutine: they share nothing
+// (the race detector checks it).
+func TestMiscGatherOnTwoLoops(t *testing.T) {
+	leaktest.Check(t)
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := sched.Run(coro.New(func(co *coro.Co) (int, error) {
+				tk := sched.Spawn(co, coro.New(func(co *coro.Co) (int, error) { return 1, sched.Sleep(co, 0) }))
+				r, err := sched.Gather[int](co, tk, tk, tk)
+				if err == nil && len(r) != 3 {
+					err = fmt.Errorf("Gather = %v; want 3 results", r)
+				}
+				return 0, err
+			}), sched.VirtualTime())
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

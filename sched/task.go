@@ -50,6 +50,7 @@ type task struct {
 type taskImpl interface {
 	runner
 	close()
+	started() bool // its coroutine has taken a first step
 }
 
 // taskExtra holds what few tasks use, so that a suspended task stays small.
@@ -207,7 +208,7 @@ func (t *Task[T]) run() {
 // task waited on.
 func (t *task) traceResume() {
 	switch {
-	case t.self.(interface{ started() bool }).started():
+	case t.self.started():
 		by := "ready queue"
 		if t.waiter != nil {
 			by = describeWaiter(t.waiter)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"sync/atomic"
 	"time"
 
 	"github.com/corio-go/corio/coro"
@@ -38,8 +39,9 @@ func ensureFuture[T any](l *Loop, aw coro.Awaitable[T]) future[T] {
 }
 
 // gatherMarks numbers Gather calls, so that a task given twice to one Gather is
-// recognised by a mark on the task instead of a map entry per child.
-var gatherMarks uint64
+// recognised by a mark on the task instead of a map entry per child. Loops run
+// on goroutines of their own, hence atomic.
+var gatherMarks atomic.Uint64
 
 // Gather runs the awaitables concurrently (coroutines become tasks) and returns
 // their results in argument order: asyncio.gather. The first failure — an error,
@@ -94,8 +96,7 @@ func gather[T any](co *coro.Co, aws []coro.Awaitable[T], returnErrs bool) (*gath
 	}
 	g := &gathering[T]{returnErrs: returnErrs, children: make([]future[T], 0, len(aws))}
 	g.outer.loop = l
-	gatherMarks++
-	mark := gatherMarks
+	mark := gatherMarks.Add(1)
 	var seen map[any]future[T] // futures and coroutines given twice; rare
 	for _, aw := range aws {
 		var f future[T]
