@@ -122,8 +122,9 @@ type Loop struct {
 	onUnhandled func(task string, err error)
 	trace       *slog.Logger // nil unless the Trace option is given
 
-	threads     int      // ToThread calls started or queued, not yet back on the loop
-	threadQueue []func() // ToThread starts waiting for the bound
+	threads     int                 // ToThread calls started or queued, not yet back on the loop
+	threadQueue []func()            // ToThread starts waiting for the bound
+	threadsIdle []*Future[struct{}] // completed when threads drops to 0
 	maxThreads  int
 
 	// Guarded by mu: what other goroutines hand the loop.
@@ -421,9 +422,13 @@ func Run[T any](c *coro.Coro[T], opts ...Option) (T, error) {
 	return r, err
 }
 
-// shutdown is asyncio.run's ending: cancel every task left, run the loop until
-// they finish (or nothing can happen any more), report those that failed, then
-// close unfinished async generators.
+// shutdown is asyncio.run's ending (Lib/asyncio/runners.py), iteration for
+// iteration: cancel the tasks pending when main returned and run the loop until
+// they are done (run_until_complete of their gather: one iteration for the
+// gather to see the last one finish, one for the loop to stop), report those
+// that failed, then shut down async generators and wait for ToThread calls,
+// each a run_until_complete of a task of its own. A task created meanwhile runs
+// only in those iterations; Close then closes it.
 func (l *Loop) shutdown() {
 	l.running = true
 	normal := false
@@ -433,22 +438,62 @@ func (l *Loop) shutdown() {
 			l.abandon()
 		}
 	}()
-	pending := l.tasks.all()
-	for _, t := range pending {
-		t.Cancel()
-	}
-	for (l.tasks.n > 0 || l.threads > 0) && l.runOnce() {
-	}
-	for _, t := range pending {
-		// Reported whether or not anyone asked, as asyncio.run reports
-		// "unhandled exception during asyncio.run() shutdown".
-		if t.st == taskDone && !t.cancelled && t.err != nil {
-			t.retrieved = true
-			l.onUnhandled(t.Name(), fmt.Errorf("during shutdown: %w", t.err))
+	if pending := l.tasks.all(); len(pending) > 0 {
+		for _, t := range pending {
+			t.Cancel()
+		}
+		left := len(pending)
+		gathered := callback(func() { left-- })
+		for _, t := range pending {
+			t.addRunner(gathered)
+		}
+		for left > 0 && l.runOnce() {
+		}
+		l.runReady() // the gather's done callback stops the loop
+		for _, t := range pending {
+			// Reported whether or not anyone asked, as asyncio.run reports
+			// "unhandled exception during asyncio.run() shutdown".
+			if t.st == taskDone && !t.cancelled && t.err != nil {
+				t.retrieved = true
+				l.onUnhandled(t.Name(), fmt.Errorf("during shutdown: %w", t.err))
+			}
 		}
 	}
-	l.closeAsyncGens()
+	l.runUntilComplete("shutdown_asyncgens", len(l.asyncgens) > 0, l.shutdownAsyncGens)
+	l.runUntilComplete("shutdown_default_executor", l.threads > 0, func(co *coro.Co) error {
+		for l.threads > 0 {
+			// ToThread calls still running, whose tasks were cancelled:
+			// shutdown_default_executor joins the executor's threads.
+			w := NewFutureOn[struct{}](l)
+			l.threadsIdle = append(l.threadsIdle, w)
+			if _, err := w.Await(co); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	normal = true
+}
+
+// runUntilComplete is loop.run_until_complete of body run as a task named
+// name: it runs the loop until the task is done, then one more iteration, in
+// which asyncio's done callback stops the loop. When there is nothing to do the
+// task would return at its first step: the loop just runs those two iterations.
+func (l *Loop) runUntilComplete(name string, needed bool, body func(co *coro.Co) error) {
+	if !needed {
+		l.runReady()
+		l.runReady()
+		return
+	}
+	t := spawn(l, name, coro.New(func(co *coro.Co) (struct{}, error) {
+		return struct{}{}, body(co)
+	}))
+	for t.st != taskDone && l.runOnce() {
+	}
+	l.runReady()
+	if _, err := t.Result(); err != nil && !errors.Is(err, context.Canceled) {
+		l.onUnhandled(t.Name(), err)
+	}
 }
 
 // Close closes the loop: the coroutines of tasks still pending are closed (their
@@ -477,7 +522,10 @@ func (l *Loop) abandon() {
 	for _, t := range l.tasks.all() {
 		t.abandon()
 	}
-	l.closeAsyncGens()
+	// No loop can run their cleanup any more: it may not await.
+	for _, g := range l.unregisterAsyncGens() {
+		g.Close()
+	}
 	if l.idle != nil {
 		l.idle.Stop()
 	}
@@ -511,38 +559,37 @@ func (t *task) AsyncGenStarted(g asyncGen) (done func()) {
 	return func() { delete(l.asyncgens, g) }
 }
 
-// closeAsyncGens is asyncio's shutdown_asyncgens: every async generator left
-// unfinished is closed by a task of its own, concurrently, and the loop runs
-// until they are done. On a loop that can no longer run they are closed with no
-// loop at all: their cleanup may not await.
-func (l *Loop) closeAsyncGens() {
+// shutdownAsyncGens is asyncio's shutdown_asyncgens: every async generator
+// left unfinished is closed by a task of its own, concurrently, and their
+// failures are reported.
+func (l *Loop) shutdownAsyncGens(co *coro.Co) error {
 	if len(l.asyncgens) == 0 {
-		return
+		return nil
 	}
+	closers := make([]coro.Awaitable[struct{}], 0, len(l.asyncgens))
+	for _, g := range l.unregisterAsyncGens() {
+		closers = append(closers, coro.New(func(co *coro.Co) (struct{}, error) {
+			return struct{}{}, g.AClose(co)
+		}))
+	}
+	_, errs, err := GatherAll(co, closers...)
+	for _, e := range errs {
+		if e != nil && !errors.Is(e, context.Canceled) {
+			l.onUnhandled("shutdown_asyncgens", fmt.Errorf("closing an async generator: %w", e))
+		}
+	}
+	return err
+}
+
+// unregisterAsyncGens forgets and returns the async generators left
+// unfinished, in no particular order (asyncio keeps them in a WeakSet).
+func (l *Loop) unregisterAsyncGens() []asyncGen {
 	gens := make([]asyncGen, 0, len(l.asyncgens))
 	for g := range l.asyncgens {
 		gens = append(gens, g)
 	}
 	clear(l.asyncgens)
-	if l.closed {
-		for _, g := range gens {
-			g.Close()
-		}
-		return
-	}
-	var closers []*Task[struct{}]
-	for _, g := range gens {
-		closers = append(closers, SpawnOn(l, coro.New(func(co *coro.Co) (struct{}, error) {
-			return struct{}{}, g.AClose(co)
-		})))
-	}
-	for l.tasks.n > 0 && l.runOnce() {
-	}
-	for _, c := range closers {
-		if _, err := c.Result(); err != nil && !errors.Is(err, context.Canceled) {
-			l.onUnhandled(c.Name(), fmt.Errorf("closing an async generator: %w", err))
-		}
-	}
+	return gens
 }
 
 // deadlock builds the error for a main task that can never finish.

@@ -106,3 +106,67 @@ func TestGroupExit(t *testing.T) {
 	})
 	traceCompare(t, "group_exit", tr)
 }
+
+func TestRunShutdown(t *testing.T) {
+	leaktest.Check(t)
+	var tr traceLog
+	n := 0
+	looper := coro.New(func(co *coro.Co) (struct{}, error) {
+		for {
+			tr.add("looper: iteration %d", n)
+			n++
+			if err := sched.Sleep(co, 0); err != nil {
+				return struct{}{}, err
+			}
+		}
+	})
+	sleeper := coro.New(func(co *coro.Co) (struct{}, error) {
+		tr.add("sleeper: sleeps 1 s")
+		if err := sched.Sleep(co, time.Second); err != nil {
+			return struct{}{}, err
+		}
+		tr.add("sleeper: not reached")
+		return struct{}{}, nil
+	})
+	traceRun(t, true, func(co *coro.Co) error {
+		sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+			err := sched.Sleep(co, 10*time.Second)
+			if err != nil {
+				tr.add("child: cancelled, spawns two tasks")
+				sched.Spawn(co, looper)
+				sched.Spawn(co, sleeper)
+			}
+			return struct{}{}, err
+		}))
+		sched.Sleep(co, 0)
+		tr.add("main: returns")
+		return nil
+	})
+	tr.add("run returned")
+	traceCompare(t, "run_shutdown", tr)
+}
+
+// Closing a loop closes its pending tasks; that is not a failure anyone
+// should hear about.
+func TestCloseReportsNoPendingTask(t *testing.T) {
+	leaktest.Check(t)
+	var reported []string
+	l := sched.NewLoop(sched.VirtualTime(), sched.OnUnhandledError(func(task string, err error) {
+		reported = append(reported, task+": "+err.Error())
+	}))
+	_, err := sched.RunOn(l, coro.New(func(co *coro.Co) (struct{}, error) {
+		for range 1000 {
+			sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+				return struct{}{}, sched.Sleep(co, time.Hour)
+			}))
+		}
+		return struct{}{}, sched.Sleep(co, 0)
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if len(reported) > 0 {
+		t.Errorf("Close reported %d errors, the first %q; want none", len(reported), reported[0])
+	}
+}

@@ -270,8 +270,8 @@ func (t *Task[T]) finish(err error) {
 func (t *Task[T]) close() {
 	t.c.Close()
 	if t.st != taskDone {
-		t.retrieved = true
 		t.finish(ErrClosed)
+		t.retrieved = true // closed with its loop, not a failure to report
 	}
 }
 

@@ -102,6 +102,12 @@ func (l *Loop) startThread(start func()) {
 // threadDone runs on the loop when a ToThread function has returned.
 func (l *Loop) threadDone() {
 	l.threads--
+	if l.threads == 0 {
+		for _, w := range l.threadsIdle {
+			w.SetResult(struct{}{})
+		}
+		l.threadsIdle = nil
+	}
 	if len(l.threadQueue) > 0 {
 		next := l.threadQueue[0]
 		l.threadQueue[0] = nil
