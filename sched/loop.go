@@ -236,19 +236,17 @@ func (l *Loop) signal() {
 // drain moves the callbacks other goroutines handed in to the ready queue.
 func (l *Loop) drain() {
 	l.mu.Lock()
+	l.drainLocked()
+	l.mu.Unlock()
+}
+
+func (l *Loop) drainLocked() {
 	for _, fn := range l.incoming {
 		l.ready = append(l.ready, callback(fn))
 	}
 	clear(l.incoming)
 	l.incoming = l.incoming[:0]
 	l.hasIncoming.Store(false)
-	l.mu.Unlock()
-}
-
-func (l *Loop) holdCount() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.holds
 }
 
 // runOnce runs one iteration: asyncio's _run_once. It reports false, having done
@@ -284,11 +282,22 @@ func (l *Loop) step() {
 }
 
 // await waits until a callback is ready or a timer is due, and reports false if
-// neither can ever happen.
+// neither can ever happen. The verdict is taken under the lock that guards the
+// incoming queue and the holds, after a last look at the queue: a goroutine
+// that hands in a callback and then releases its Hold can never slip in
+// between the look and the verdict.
 func (l *Loop) await() bool {
 	for len(l.ready) == 0 {
-		holds := l.holdCount()
-		if len(l.timers) == 0 && holds == 0 {
+		l.mu.Lock()
+		if len(l.incoming) > 0 {
+			l.drainLocked()
+			l.mu.Unlock()
+			return true
+		}
+		holds := l.holds
+		l.mu.Unlock()
+		timer := len(l.timers) > 0 && l.timers[0].when != never
+		if !timer && holds == 0 {
 			return false
 		}
 		if l.virtual && holds == 0 {
@@ -296,7 +305,7 @@ func (l *Loop) await() bool {
 			return true
 		}
 		var due <-chan time.Time
-		if len(l.timers) > 0 {
+		if timer {
 			d := l.timers[0].when - l.elapsed()
 			if d <= 0 {
 				return true

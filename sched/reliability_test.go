@@ -5,11 +5,12 @@ package sched_test
 // found, played against a committed python3 trace where Python defines it.
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"time"
-
+	"math"
 	"testing"
+	"time"
 
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/internal/leaktest"
@@ -168,5 +169,115 @@ func TestCloseReportsNoPendingTask(t *testing.T) {
 	l.Close()
 	if len(reported) > 0 {
 		t.Errorf("Close reported %d errors, the first %q; want none", len(reported), reported[0])
+	}
+}
+
+// The documented pattern for an outside event source — take a Hold, hand the
+// result in with CallSoonThreadsafe, then release — never makes the loop report
+// a deadlock: the verdict is taken under the lock that guards the hand-in
+// queue. Before the fix a release between the loop's look at the queue and its
+// read of the holds failed about half of runs of this many round trips.
+func TestHoldThenCallSoonThreadsafeIsNoDeadlock(t *testing.T) {
+	leaktest.Check(t)
+	const rounds = 20000
+	for _, virtual := range []bool{false, true} {
+		var opts []sched.Option
+		if virtual {
+			opts = append(opts, sched.VirtualTime())
+		}
+		n, err := sched.Run(coro.New(func(co *coro.Co) (int, error) {
+			l := sched.LoopOf(co)
+			for i := range rounds {
+				f := sched.NewFuture[int](co)
+				release := l.Hold()
+				go func() {
+					l.CallSoonThreadsafe(func() { f.SetResult(i) })
+					release()
+				}()
+				if v, err := f.Await(co); err != nil || v != i {
+					return i, fmt.Errorf("round %d: Await = %d, %v", i, v, err)
+				}
+			}
+			return rounds, nil
+		}), opts...)
+		if err != nil || n != rounds {
+			t.Fatalf("virtual=%v: Run = %d, %v; want %d round trips", virtual, n, err, rounds)
+		}
+	}
+}
+
+// ToThread is the same pattern inside the library.
+func TestToThreadIsNoDeadlock(t *testing.T) {
+	leaktest.Check(t)
+	const rounds = 5000
+	n, err := sched.Run(coro.New(func(co *coro.Co) (int, error) {
+		for i := range rounds {
+			v, err := sched.ToThread(co, func(context.Context) (int, error) { return i, nil })
+			if err != nil || v != i {
+				return i, fmt.Errorf("round %d: ToThread = %d, %v", i, v, err)
+			}
+		}
+		return rounds, nil
+	}))
+	if err != nil || n != rounds {
+		t.Fatalf("Run = %d, %v; want %d round trips", n, err, rounds)
+	}
+}
+
+// A delay so long that the loop's clock would overflow saturates: the timer
+// never fires (before the fix it fired at once), and it does not keep the
+// loop alive by itself.
+func TestHugeDurationsNeverFire(t *testing.T) {
+	leaktest.Check(t)
+	const huge = time.Duration(math.MaxInt64)
+	for _, virtual := range []bool{true, false} {
+		var opts []sched.Option
+		wait := time.Second
+		if virtual {
+			opts = append(opts, sched.VirtualTime())
+		} else {
+			wait = 20 * time.Millisecond
+		}
+		var fired []string
+		_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
+			l := sched.LoopOf(co)
+			sched.Sleep(co, wait) // the clock is past its start: now+huge overflows
+			l.AfterFunc(huge, func() { fired = append(fired, "AfterFunc") })
+			sleeper := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+				err := sched.Sleep(co, huge)
+				if err == nil {
+					fired = append(fired, "Sleep")
+				}
+				return struct{}{}, err
+			}))
+			timeout := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+				err := sched.WithTimeout(co, huge, func(co *coro.Co) error { return sched.Sleep(co, 2*wait) })
+				if err != nil {
+					fired = append(fired, "WithTimeout: "+err.Error())
+				}
+				_, err = sched.WaitFor(co, coro.New(func(co *coro.Co) (int, error) { return 1, sched.Sleep(co, 2*wait) }), huge)
+				if err != nil {
+					fired = append(fired, "WaitFor: "+err.Error())
+				}
+				return struct{}{}, nil
+			}))
+			if _, err := timeout.Await(co); err != nil {
+				return struct{}{}, err
+			}
+			done, _, err := sched.Wait(co, []*sched.Task[struct{}]{sleeper}, sched.AllCompleted, huge)
+			if err == nil && len(done) > 0 {
+				fired = append(fired, "Wait returned with the sleeper done")
+			}
+			return struct{}{}, err
+		}), opts...)
+		// Main waits in Wait for the sleeper, whose only wake-up is a timer
+		// that never fires: once WithTimeout and WaitFor are done, nothing can
+		// wake either.
+		if !errors.Is(err, sched.ErrDeadlock) {
+			t.Errorf("virtual=%v: Run = %v; want a deadlock", virtual, err)
+		}
+		if len(fired) > 0 {
+			t.Errorf("virtual=%v: fired: %q; want nothing", virtual, fired)
+		}
 	}
 }

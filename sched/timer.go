@@ -2,6 +2,7 @@ package sched
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/corio-go/corio/coro"
@@ -49,7 +50,9 @@ func (t *Timer) run() {
 // it runs after the callbacks already ready, with due timers in deadline order
 // (equal deadlines in the order they were set). Call it from the loop's
 // goroutine; other goroutines use [Loop.CallSoonThreadsafe]. A pending timer
-// keeps the loop alive.
+// keeps the loop alive, except one whose deadline lies past the end of the
+// loop's clock (Now()+d overflows, as with math.MaxInt64): that one never
+// fires, and the loop does not wait for it.
 func (l *Loop) AfterFunc(d time.Duration, fn func()) *Timer {
 	if fn == nil {
 		panic("sched.AfterFunc: nil func")
@@ -59,10 +62,21 @@ func (l *Loop) AfterFunc(d time.Duration, fn func()) *Timer {
 	return t
 }
 
-// schedule sets t to run r once d has passed.
+// never is the deadline of a timer whose delay goes past the end of the
+// loop's clock: it never fires, and it does not keep the loop alive.
+const never = time.Duration(math.MaxInt64)
+
+// schedule sets t to run r once d has passed. A deadline past the end of the
+// clock saturates to never rather than wrapping round into the past.
 func (l *Loop) schedule(t *Timer, d time.Duration, r runner) {
 	l.timerSeq++
-	*t = Timer{loop: l, r: r, when: l.elapsed() + d, seq: l.timerSeq}
+	when := l.elapsed()
+	if d > never-when {
+		when = never
+	} else {
+		when += d
+	}
+	*t = Timer{loop: l, r: r, when: when, seq: l.timerSeq}
 	l.timers.push(t)
 	if l.trace != nil {
 		l.event("timer set", "due", t.when)
@@ -137,6 +151,9 @@ func (s *sleeper) Cancel() bool {
 
 // String names the wait for deadlock reports.
 func (s *sleeper) String() string {
+	if s.t.when == never {
+		return "Sleep (due never)"
+	}
 	return fmt.Sprintf("Sleep (due at +%v)", s.t.when)
 }
 
