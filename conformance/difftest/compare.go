@@ -9,11 +9,20 @@ import (
 // first line that differs, or -1 if they agree. When CPython deadlocked (where
 // sched returns ErrDeadlock and then shuts down), only CPython's trace before
 // the deadlock is compared, as a prefix of Go's, and Go must report the
-// deadlock. With the feature "shutdown" excluded, what follows main's end
+// deadlock. When CPython's asyncio.run hung in its shutdown (where sched ends
+// it), CPython's trace up to there is compared as a prefix. With the feature "shutdown" excluded, what follows main's end
 // (asyncio.run's shutdown) is left out, except main's outcome.
 func Compare(py, g Result, ex Features) int {
 	pl, gl := py.Lines, g.Lines
-	if py.Dead {
+	if py.DeadShutdown {
+		pl = pl[:len(pl)-1]
+		if ex["shutdown"] && py.MainEnd >= 0 {
+			pl = pl[:py.MainEnd]
+		}
+		if len(gl) > len(pl) {
+			gl = gl[:len(pl)]
+		}
+	} else if py.Dead {
 		if !g.Dead {
 			return commonPrefix(pl, gl)
 		}

@@ -89,7 +89,7 @@ func readGolden(t *testing.T) map[uint64]golden {
 		if _, err := fmt.Sscanf(line, "=== seed %d src=%s mainend=%d dead=%d lines=%d", &seed, &hash, &mainEnd, &dead, &n); err != nil {
 			t.Fatalf("%s: bad header %q: %v", goldenFile, line, err)
 		}
-		g := golden{hash: hash, res: difftest.Result{MainEnd: mainEnd, Dead: dead == 1}}
+		g := golden{hash: hash, res: difftest.Result{MainEnd: mainEnd, Dead: dead == 1, DeadShutdown: dead == 2}}
 		for range n {
 			sc.Scan()
 			g.res.Lines = append(g.res.Lines, sc.Text())
@@ -124,6 +124,8 @@ func writeGolden(t *testing.T) {
 		dead := 0
 		if r.Dead {
 			dead = 1
+		} else if r.DeadShutdown {
+			dead = 2
 		}
 		fmt.Fprintf(&b, "=== seed %d src=%s mainend=%d dead=%d lines=%d\n", p.Seed, srcHash(difftest.Python(p)), r.MainEnd, dead, len(r.Lines))
 		for _, l := range r.Lines {
@@ -231,7 +233,7 @@ func TestLive(t *testing.T) {
 			t.Fatal(out.err)
 		}
 		for i, p := range progs {
-			if out.res[i].Dead {
+			if out.res[i].Dead || out.res[i].DeadShutdown {
 				dead++
 			}
 			if d := difftest.Compare(out.res[i], gres[i], ex); d >= 0 || n == 1 {

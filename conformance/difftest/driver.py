@@ -407,12 +407,25 @@ class Run:
 
 def run_prog(src):
     st = Run()
+
+    def WATCHDOG(d):
+        if d <= 0:
+            return
+        me = tasks.current_task()
+
+        async def dog():
+            await asyncio.sleep(d)
+            st.L("watchdog", f"cancel main {me.cancel()}")
+
+        st.loop.create_task(dog(), name="watchdog")
+
     env = {
         "asyncio": asyncio,
         "L": st.L,
         "R": R,
         "WR": WR,
         "A": A,
+        "WATCHDOG": WATCHDOG,
         "E": E,
         "T": {},
         "TG": TG,
@@ -457,8 +470,12 @@ def run_prog(src):
                 loop.run_until_complete(loop.shutdown_asyncgens())
                 loop.run_until_complete(loop.shutdown_default_executor())
             except Deadlock:
-                pass
-            st.raw(outcome)
+                # asyncio.run hangs here; sched ends the shutdown: compare
+                # what came before.
+                st.dead = 2
+                st.raw("DEADLOCK in shutdown")
+            if not st.dead:
+                st.raw(outcome)
     finally:
         st.dying = True
         for t in sorted(asyncio.all_tasks(loop), key=lambda t: t._seq):

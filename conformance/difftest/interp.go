@@ -19,7 +19,10 @@ import (
 type Result struct {
 	Lines   []string
 	MainEnd int  // len(Lines) when main's body returned or raised; -1 if it never did
-	Dead    bool // the run ended in a deadlock: only a prefix is compared
+	Dead    bool // main deadlocked (asyncio hangs, sched reports it): only a prefix is compared
+	// DeadShutdown is CPython's only: asyncio.run's shutdown hung (a cancelled
+	// task waits for what will never come; sched ends the shutdown there).
+	DeadShutdown bool
 }
 
 // The errors a program raises, as Python sees them.
@@ -204,6 +207,16 @@ func (in *interp) log(fn, msg string) {
 func (in *interp) call(co *coro.Co, f *Fn) (int, error) {
 	name := fnName(f)
 	in.log(name, "start")
+	if f.ID == 0 && in.p.Watchdog > 0 {
+		me := sched.Current(co)
+		sched.SpawnNamed(co, "watchdog", coro.New(func(co *coro.Co) (int, error) {
+			if err := sched.Sleep(co, time.Duration(in.p.Watchdog)); err != nil {
+				return 0, err
+			}
+			in.log("watchdog", "cancel main "+pyBool(me.Cancel()))
+			return 0, nil
+		}))
+	}
 	ret, v, err := in.block(co, name, f.Body)
 	if err != nil {
 		return 0, err

@@ -146,6 +146,10 @@ type Prog struct {
 	Conds    int
 	Barriers []int // parties
 	Main     *Fn   // "main"; ID 0
+	// Watchdog, if > 0, is when a task that main spawns first cancels main:
+	// most programs that would deadlock (where asyncio hangs) end instead, and
+	// what follows the cancellation is compared too.
+	Watchdog int64
 }
 
 // Features names what a program may use; each can be excluded by name (see
@@ -224,6 +228,9 @@ func Generate(seed uint64, exclude Features) *Prog {
 		for range g.r.IntN(2) {
 			p.Barriers = append(p.Barriers, 1+g.r.IntN(3))
 		}
+	}
+	if g.chance(0.9) {
+		p.Watchdog = 1000
 	}
 	g.ntasks = 1 + g.r.IntN(6)
 	g.budget = 12 + g.r.IntN(40)

@@ -33,7 +33,7 @@ func Python(p *Prog) string {
 		w.fn(fnName(f), f)
 	}
 	w.fn("main", p.Main)
-	return w.b.String()
+	return strings.Replace(w.b.String(), "L(\"main\", 'start')\n", fmt.Sprintf("L(\"main\", 'start')\n    WATCHDOG(%d)\n", p.Watchdog), 1)
 }
 
 func repeat(s string, n int) string {

@@ -81,7 +81,7 @@ func (r *PythonRunner) RunSources(srcs []string) ([]Result, error) {
 		}
 		mainEnd, _ := strconv.Atoi(f[2])
 		n, _ := strconv.Atoi(f[4])
-		res[i] = Result{MainEnd: mainEnd, Dead: f[3] == "1", Lines: make([]string, n)}
+		res[i] = Result{MainEnd: mainEnd, Dead: f[3] == "1", DeadShutdown: f[3] == "2", Lines: make([]string, n)}
 		for j := range n {
 			line, err := r.out.ReadString('\n')
 			if err != nil {
