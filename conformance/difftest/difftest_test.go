@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,6 +25,7 @@ var (
 	flagSeed     = flag.Uint64("seed", 0, "TestLive: run this one seed against python3 and report it in full")
 	flagExclude  = flag.String("exclude", "", "TestLive: comma-separated features not to generate (see difftest.FeatureNames)")
 	flagMinimize = flag.Int("minimize", 8, "TestLive: minimise at most this many mismatches")
+	flagStats    = flag.Bool("stats", false, "TestLive: tally what CPython's traces show (coverage of the generator)")
 	flagUpdate   = flag.Bool("update", false, "TestCI: regenerate "+goldenFile+" by running the CI seeds on python3")
 )
 
@@ -208,6 +210,8 @@ func TestLive(t *testing.T) {
 	start := time.Now()
 	var fails []uint64
 	dead := 0
+	tally := map[string]int{}
+	lines := 0
 	const batch = 250
 	for b := first; b < first+n; b += batch {
 		var progs []*difftest.Prog
@@ -235,6 +239,12 @@ func TestLive(t *testing.T) {
 		for i, p := range progs {
 			if out.res[i].Dead || out.res[i].DeadShutdown {
 				dead++
+			}
+			if *flagStats {
+				lines += len(out.res[i].Lines)
+				for _, l := range out.res[i].Lines {
+					tally[statKey(l)]++
+				}
 			}
 			if d := difftest.Compare(out.res[i], gres[i], ex); d >= 0 || n == 1 {
 				if d >= 0 {
@@ -267,9 +277,51 @@ func TestLive(t *testing.T) {
 		d := difftest.Compare(res[0], g, ex)
 		t.Errorf("seed %d: mismatch; minimised from %d to %d statements; replay: %s\n%s", seed, difftest.Size(p), difftest.Size(m), replay(seed, *flagExclude), difftest.Report(m, res[0], g, d))
 	}
+	if *flagStats {
+		keys := make([]string, 0, len(tally))
+		for k := range tally {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var b strings.Builder
+		for _, k := range keys {
+			fmt.Fprintf(&b, "%7d %s\n", tally[k], k)
+		}
+		t.Logf("%d trace lines (%.1f a program); kinds:\n%s", lines, float64(lines)/float64(n), b.String())
+	}
 	if len(fails) > 0 {
 		t.Logf("mismatching seeds: %s", seedList(fails))
 	}
+}
+
+// statKey classifies a trace line: "t=3 f2: s5 caught Cancelled" is
+// "caught Cancelled"; numbers are dropped.
+func statKey(l string) string {
+	f := strings.Fields(l)
+	if len(f) > 1 {
+		f = f[1:]
+	}
+	if len(f) > 1 && strings.HasSuffix(f[0], ":") {
+		f = f[1:]
+	}
+	if len(f) > 0 && len(f[0]) > 1 && f[0][0] == 's' && f[0][1] >= '0' && f[0][1] <= '9' {
+		f = f[1:]
+	}
+	var k []string
+	for _, w := range f {
+		if _, err := strconv.Atoi(strings.Trim(w, "[],")); err == nil {
+			w = "N"
+		}
+		k = append(k, w)
+	}
+	s := strings.Join(k, " ")
+	if strings.HasPrefix(s, "gather [") || strings.HasPrefix(s, "wait done") {
+		if strings.ContainsAny(s, "ECT") && strings.HasPrefix(s, "gather") {
+			return "gather [with errors]"
+		}
+		return strings.Fields(s)[0]
+	}
+	return s
 }
 
 func seedList(s []uint64) string {

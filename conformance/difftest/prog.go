@@ -222,7 +222,7 @@ func Generate(seed uint64, exclude Features) *Prog {
 		}
 	}
 	if g.on("cond") {
-		p.Conds = g.r.IntN(3)
+		p.Conds = g.r.IntN(2)
 	}
 	if g.on("barrier") {
 		for range g.r.IntN(2) {
@@ -233,7 +233,7 @@ func Generate(seed uint64, exclude Features) *Prog {
 		p.Watchdog = 1000
 	}
 	g.ntasks = 1 + g.r.IntN(6)
-	g.budget = 12 + g.r.IntN(40)
+	g.budget = 16 + g.r.IntN(48)
 	p.Main = &Fn{ID: 0}
 	c := &gctx{lo: -1, main: true}
 	// main usually starts by spawning a few tasks, so that later statements
@@ -242,6 +242,15 @@ func Generate(seed uint64, exclude Features) *Prog {
 		if s := g.spawn(c); s != nil {
 			p.Main.Body = append(p.Main.Body, s)
 		}
+	}
+	// Waiters on a condition need a notifier, which random bodies rarely make
+	// at the right time: often a task notifies every few ticks.
+	if p.Conds > 0 && g.next < g.ntasks && g.chance(0.7) {
+		k := g.next
+		g.next++
+		f := &Fn{ID: g.id()}
+		f.Body = []*Stmt{g.notifier(g.r.IntN(p.Conds)), g.ret()}
+		p.Main.Body = append(p.Main.Body, &Stmt{Op: OpSpawn, ID: g.id(), K: k, Fn: f})
 	}
 	p.Main.Body = append(p.Main.Body, g.block(c, 4+g.r.IntN(8))...)
 	p.Main.Body = append(p.Main.Body, g.ret())
@@ -415,8 +424,11 @@ func (g *generator) weights(c *gctx) []int {
 	}
 	set(OpUncancel, "uncancel", 1)
 	set(OpCancelling, "uncancel", 1)
-	set(OpReturn, "", 1)
-	set(OpRaise, "", 1)
+	if !c.main {
+		// main raising or returning early ends the program: keep it rare.
+		set(OpReturn, "", 1)
+		set(OpRaise, "", 1)
+	}
 	if deep {
 		set(OpTry, "try", 8)
 		set(OpGather, "gather", 4)
@@ -432,9 +444,11 @@ func (g *generator) weights(c *gctx) []int {
 	if len(g.p.Queues) > 0 {
 		set(OpQPut, "", 3)
 		set(OpQGet, "", 3)
-		set(OpQPutNowait, "", 2)
-		set(OpQGetNowait, "", 2)
-		set(OpQTaskDone, "", 1)
+		if !c.main || c.depth > 0 {
+			set(OpQPutNowait, "", 2)
+			set(OpQGetNowait, "", 2)
+			set(OpQTaskDone, "", 1)
+		}
 		set(OpQJoin, "", 1)
 		set(OpQShutdown, "qshutdown", 1)
 	}
@@ -487,6 +501,19 @@ const (
 	heldSem  = 1 << 8
 	heldCond = 2 << 8
 )
+
+// notifier is "for _ in range(N): sleep(d); async with CV[k]: notify".
+func (g *generator) notifier(k int) *Stmt {
+	g.budget -= 3
+	n := &Stmt{Op: OpCondNotifyAll, ID: g.id(), K: k}
+	if g.chance(0.5) {
+		n.Op, n.N = OpCondNotify, int64(1+g.r.IntN(2))
+	}
+	return &Stmt{Op: OpRepeat, ID: g.id(), N: int64(1 + g.r.IntN(4)), Body: []*Stmt{
+		{Op: OpSleep, ID: g.id(), N: int64(1 + g.r.IntN(3))},
+		{Op: OpCond, ID: g.id(), K: k, Body: []*Stmt{n}},
+	}}
+}
 
 func (g *generator) stmt(c *gctx) *Stmt {
 	op := g.pick(g.weights(c))
@@ -578,8 +605,17 @@ func (g *generator) stmt(c *gctx) *Stmt {
 		}
 		nc := g.sub(c)
 		nc.held = append(nc.held, code+s.K)
+		if op == OpCond && g.chance(0.4) {
+			return g.notifier(s.K)
+		}
 		if op == OpCond {
 			nc.conds = append(nc.conds, s.K)
+			if g.chance(0.6) {
+				// a waiter
+				g.budget--
+				s.Body = append([]*Stmt{{Op: OpCondWait, ID: g.id(), K: s.K}}, g.block(nc, g.r.IntN(2))...)
+				break
+			}
 		}
 		s.Body = g.subBlock(nc)
 	case OpEvSet, OpEvClear, OpEvWait:
