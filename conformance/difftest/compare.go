@@ -32,6 +32,14 @@ func Compare(py, g Result, ex Features) int {
 		}
 	} else if ex["shutdown"] {
 		pl, gl = cut(py), cut(g)
+		n := commonPrefix(pl, gl)
+		switch {
+		case n == len(pl) && n == len(gl):
+			return -1
+		case n < len(pl)-1:
+			return n
+		}
+		return len(py.Lines) - 1 // main's outcome
 	}
 	if n := commonPrefix(pl, gl); n < len(pl) || n < len(gl) {
 		return n
@@ -39,12 +47,17 @@ func Compare(py, g Result, ex Features) int {
 	return -1
 }
 
-// cut is the trace up to main's end, and the last line (main's outcome).
+// cut is the trace up to main's end, and the last line (main's outcome)
+// without its time, which depends on how long the shutdown took.
 func cut(r Result) []string {
 	if r.MainEnd < 0 || r.MainEnd >= len(r.Lines) {
 		return r.Lines
 	}
-	return append(r.Lines[:r.MainEnd:r.MainEnd], r.Lines[len(r.Lines)-1])
+	last := r.Lines[len(r.Lines)-1]
+	if _, rest, ok := strings.Cut(last, " "); ok {
+		last = rest
+	}
+	return append(r.Lines[:r.MainEnd:r.MainEnd], last)
 }
 
 func commonPrefix(a, b []string) int {

@@ -22,45 +22,45 @@ import (
 type Op uint8
 
 const (
-	OpLog         Op = iota // L(fn, "sN")
-	OpSleep                 // await asyncio.sleep(N)
-	OpSpawn                 // T[K] = asyncio.create_task(Fn(), name="tK")
-	OpAwait                 // await T[K]
-	OpCancel                // T[K].cancel()
-	OpCancelSelf            // asyncio.current_task().cancel()
-	OpUncancel              // asyncio.current_task().uncancel()
-	OpCancelling            // asyncio.current_task().cancelling()
-	OpReturn                // return N
-	OpRaise                 // raise E(N)
-	OpTry                   // try: Body except Catch: Handler [raise] finally: Finally
-	OpGather                // await asyncio.gather(*Args, return_exceptions=Flag)
-	OpWait                  // await asyncio.wait(Args, return_when=When, timeout=N or None)
-	OpWaitFor               // await wait_for(Args[0], N)  (3.12's)
-	OpTimeout               // async with asyncio.timeout(N): Body
-	OpShield                // await asyncio.shield(Args[0])
-	OpAsCompleted           // for c in as_completed(Args): await c
-	OpGroup                 // async with TaskGroup() as gID: Body
-	OpGSpawn                // gK.create_task(Fn())  (K: the OpGroup's ID)
-	OpQPut                  // await Q[K].put(N)
-	OpQGet                  // await Q[K].get()
-	OpQPutNowait            // Q[K].put_nowait(N)
-	OpQGetNowait            // Q[K].get_nowait()
-	OpQTaskDone             // Q[K].task_done()
-	OpQJoin                 // await Q[K].join()
-	OpQShutdown             // Q[K].shutdown(immediate=Flag)  (3.13's)
-	OpLock                  // async with LK[K]: Body
-	OpEvSet                 // EV[K].set()
-	OpEvClear               // EV[K].clear()
-	OpEvWait                // await EV[K].wait()
-	OpSem                   // async with SM[K]: Body
-	OpSemRelease            // SM[K].release()
-	OpCond                  // async with CV[K]: Body
-	OpCondWait              // await CV[K].wait()
-	OpCondNotify            // CV[K].notify(N)
-	OpCondNotifyAll         // CV[K].notify_all()
-	OpBarrier               // await BR[K].wait()
-	OpBarrierAbort          // await BR[K].abort()
-	OpRepeat                // for _ in range(N): Body
+	OpLog           Op = iota // L(fn, "sN")
+	OpSleep                   // await asyncio.sleep(N)
+	OpSpawn                   // T[K] = asyncio.create_task(Fn(), name="tK")
+	OpAwait                   // await T[K]
+	OpCancel                  // T[K].cancel()
+	OpCancelSelf              // asyncio.current_task().cancel()
+	OpUncancel                // asyncio.current_task().uncancel()
+	OpCancelling              // asyncio.current_task().cancelling()
+	OpReturn                  // return N
+	OpRaise                   // raise E(N)
+	OpTry                     // try: Body except Catch: Handler [raise] finally: Finally
+	OpGather                  // await asyncio.gather(*Args, return_exceptions=Flag)
+	OpWait                    // await asyncio.wait(Args, return_when=When, timeout=N or None)
+	OpWaitFor                 // await wait_for(Args[0], N)  (3.12's)
+	OpTimeout                 // async with asyncio.timeout(N): Body
+	OpShield                  // await asyncio.shield(Args[0])
+	OpAsCompleted             // for c in as_completed(Args): await c
+	OpGroup                   // async with TaskGroup() as gID: Body
+	OpGSpawn                  // gK.create_task(Fn())  (K: the OpGroup's ID)
+	OpQPut                    // await Q[K].put(N)
+	OpQGet                    // await Q[K].get()
+	OpQPutNowait              // Q[K].put_nowait(N)
+	OpQGetNowait              // Q[K].get_nowait()
+	OpQTaskDone               // Q[K].task_done()
+	OpQJoin                   // await Q[K].join()
+	OpQShutdown               // Q[K].shutdown(immediate=Flag)  (3.13's)
+	OpLock                    // async with LK[K]: Body
+	OpEvSet                   // EV[K].set()
+	OpEvClear                 // EV[K].clear()
+	OpEvWait                  // await EV[K].wait()
+	OpSem                     // async with SM[K]: Body
+	OpSemRelease              // SM[K].release()
+	OpCond                    // async with CV[K]: Body
+	OpCondWait                // await CV[K].wait()
+	OpCondNotify              // CV[K].notify(N)
+	OpCondNotifyAll           // CV[K].notify_all()
+	OpBarrier                 // await BR[K].wait()
+	OpBarrierAbort            // await BR[K].abort()
+	OpRepeat                  // for _ in range(N): Body
 	numOps
 )
 

@@ -121,7 +121,9 @@ func pyTimeout(n int64) string {
 }
 
 func (w *pyWriter) stmt(ind int, fn string, s *Stmt) {
-	q := func(format string, args ...any) string { return fmt.Sprintf("L(%q, "+format+")", append([]any{fn}, args...)...) }
+	q := func(format string, args ...any) string {
+		return fmt.Sprintf("L(%q, "+format+")", append([]any{fn}, args...)...)
+	}
 	id := s.ID
 	switch s.Op {
 	case OpLog:
