@@ -39,6 +39,12 @@ from asyncio import base_events, events, exceptions, tasks
 
 warnings.simplefilter("ignore")
 
+# The last step of TaskGroup.__aexit__ in Python 3.13: when the group raises
+# its children's errors while its parent is being cancelled from outside, the
+# parent is uncancelled and cancelled again (the cancellation is delivered
+# anew at its next await). Set False to compare without it.
+RECANCEL = True
+
 
 class Deadlock(Exception):
     pass
@@ -246,7 +252,7 @@ class TG:
         if et is not None and not issubclass(et, exceptions.CancelledError):
             self._errors.append(exc)
         if self._errors:
-            if self._parent_task.cancelling():
+            if RECANCEL and self._parent_task.cancelling():
                 self._parent_task.uncancel()
                 self._parent_task.cancel()
             raise BaseExceptionGroup("unhandled errors in a TaskGroup", self._errors) from None
