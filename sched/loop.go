@@ -296,7 +296,7 @@ func (l *Loop) await() bool {
 		}
 		holds := l.holds
 		l.mu.Unlock()
-		timer := len(l.timers) > 0 && l.timers[0].when != never
+		timer := len(l.timers) > 0
 		if !timer && holds == 0 {
 			return false
 		}

@@ -18,6 +18,7 @@ type Timer struct {
 	index   int           // in loop.timers; -1 once out of the heap
 	stopped bool
 	fired   bool
+	never   bool // its deadline lies past the end of the clock
 }
 
 // Stop prevents the timer's callback from running and reports whether it did:
@@ -63,20 +64,20 @@ func (l *Loop) AfterFunc(d time.Duration, fn func()) *Timer {
 }
 
 // never is the deadline of a timer whose delay goes past the end of the
-// loop's clock: it never fires, and it does not keep the loop alive.
+// loop's clock (time.Duration's range): such a timer is never put in the heap,
+// so it never fires and does not keep the loop alive.
 const never = time.Duration(math.MaxInt64)
 
 // schedule sets t to run r once d has passed. A deadline past the end of the
 // clock saturates to never rather than wrapping round into the past.
 func (l *Loop) schedule(t *Timer, d time.Duration, r runner) {
 	l.timerSeq++
-	when := l.elapsed()
-	if d > never-when {
-		when = never
-	} else {
-		when += d
+	now := l.elapsed()
+	if d > never-now {
+		*t = Timer{loop: l, r: r, when: never, seq: l.timerSeq, index: -1, never: true}
+		return
 	}
-	*t = Timer{loop: l, r: r, when: when, seq: l.timerSeq}
+	*t = Timer{loop: l, r: r, when: now + d, seq: l.timerSeq}
 	l.timers.push(t)
 	if l.trace != nil {
 		l.event("timer set", "due", t.when)
@@ -151,7 +152,7 @@ func (s *sleeper) Cancel() bool {
 
 // String names the wait for deadlock reports.
 func (s *sleeper) String() string {
-	if s.t.when == never {
+	if s.t.never {
 		return "Sleep (due never)"
 	}
 	return fmt.Sprintf("Sleep (due at +%v)", s.t.when)

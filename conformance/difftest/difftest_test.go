@@ -41,17 +41,6 @@ const (
 // fails once one of them agrees, so that the list only shrinks: remove a seed
 // when the bug behind it is fixed.
 var knownFailing = map[uint64]string{
-	// Class 1: Group.Wait decides how the "async with" body ended from the
-	// task's cancellation count, not from the body's exception.
-	31:  "group: the body caught a cancellation and exited normally; Wait propagates it",
-	39:  "group: inside timeout(0) the body caught the timeout's cancellation; Wait propagates it (Timeout instead of group ok)",
-	62:  "group: the task cancelled itself in the body, which exited normally; Wait propagates the cancellation",
-	70:  "group: the task cancelled itself in the body, which exited normally; Wait propagates the cancellation",
-	90:  "group: the body raised a child task's CancelledError; Wait does not see it and exits normally",
-	103: "group: the task cancelled itself in the body, which exited normally; Wait propagates the cancellation",
-	252: "group: the body raised CancelledError (a cancellation requested before the group began); Wait exits normally",
-	// Class 3: durations near math.MaxInt64 overflow the deadline.
-	106: "huge: WaitFor(aw, MaxInt64) at t=1 times out at once",
 }
 
 func replay(seed uint64, exclude string) string {

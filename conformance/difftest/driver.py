@@ -45,6 +45,9 @@ warnings.simplefilter("ignore")
 # anew at its next await). Set False to compare without it.
 RECANCEL = True
 
+# The last instant of sched's clock (int64 nanoseconds).
+NEVER = 2**63 - 1
+
 
 class Deadlock(Exception):
     pass
@@ -104,6 +107,11 @@ class VirtualLoop(base_events.BaseEventLoop):
         self._timer_seq += 1
         timer = _Timer(when, callback, args, self, context)
         timer._seq = self._timer_seq
+        if when > NEVER:
+            # sched saturates a deadline past the end of its int64 clock: the
+            # timer never fires and keeps nothing alive (a documented
+            # difference: Python's clock has no end).
+            return timer
         heapq.heappush(self._scheduled, timer)
         timer._scheduled = True
         return timer
@@ -214,7 +222,7 @@ class PriorityQueue(_Shutdown, asyncio.PriorityQueue):
 
 
 class TG:
-    """asyncio.TaskGroup as Python 3.13 has it (see the module doc)."""
+    """asyncio.TaskGroup as CPython main has it (3.13's uncancel, gh-155433; see the module doc)."""
 
     def __init__(self):
         self._exiting = False
@@ -234,12 +242,14 @@ class TG:
         propagate = exc if et is not None and issubclass(et, exceptions.CancelledError) else None
         if et is not None and not self._aborting:
             self._abort()
+        pending = None
         while self._tasks:
             if self._on_completed_fut is None:
                 self._on_completed_fut = self._loop.create_future()
             try:
                 await self._on_completed_fut
             except exceptions.CancelledError as ex:
+                pending = ex
                 if not self._aborting:
                     propagate = ex
                     self._abort()
@@ -247,6 +257,10 @@ class TG:
         if self._parent_cancel_requested:
             if self._parent_task.uncancel() == 0:
                 propagate = None
+            elif propagate is None:
+                # gh-155433 (CPython main): a cancellation left that is not
+                # the group's own is not dropped.
+                propagate = pending
         if propagate is not None and not self._errors:
             raise propagate
         if et is not None and not issubclass(et, exceptions.CancelledError):

@@ -580,21 +580,7 @@ func (in *interp) group(co *coro.Co, fn string, s *Stmt) (ret bool, v int, err e
 // bodyErr nil if the body ended normally (or returned). This is the one place
 // that knows how sched.Group is told how its body ended.
 func groupExit(co *coro.Co, g *sched.Group, bodyErr error) error {
-	var err error
-	switch {
-	case bodyErr == nil || isCancel(bodyErr):
-		// Group.Wait cannot be told that the body raised a cancellation: it
-		// infers it from the task's cancellation count.
-		err = g.Wait(co)
-	default:
-		g.Cancel()
-		err = g.Wait(co)
-		if err == nil || !isCancel(err) {
-			// the body's error joins the children's, last
-			errs := splitJoin(err)
-			return &GroupError{append(errs, bodyErr)}
-		}
-	}
+	err := g.Exit(co, bodyErr)
 	if err == nil || isCancel(err) {
 		return err
 	}
@@ -621,7 +607,7 @@ func (in *interp) gspawn(co *coro.Co, s *Stmt) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			msg, _ := r.(string)
-			if !strings.HasPrefix(msg, "sched: Group.Spawn") {
+			if !strings.HasPrefix(msg, "sched.Group.Spawn") {
 				panic(r)
 			}
 			err = pyError("RuntimeError")
