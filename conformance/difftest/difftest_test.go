@@ -40,8 +40,7 @@ const (
 // the mismatch class (see the report in README.md). TestCI skips them, and
 // fails once one of them agrees, so that the list only shrinks: remove a seed
 // when the bug behind it is fixed.
-var knownFailing = map[uint64]string{
-}
+var knownFailing = map[uint64]string{}
 
 func replay(seed uint64, exclude string) string {
 	cmd := fmt.Sprintf("go test ./conformance/difftest -run TestLive -seed %d", seed)
