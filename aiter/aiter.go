@@ -43,6 +43,7 @@ import (
 
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
+	"github.com/corio-go/corio/internal/nest"
 )
 
 // ErrStopAsyncIteration is the end of an async iteration: what ANext returns
@@ -286,7 +287,8 @@ func (p *pullState[Y, S]) run(y gen.Yield[coro.Waiter, any]) (_ struct{}, err er
 			}
 		}
 	}()
-	return struct{}{}, check(p.body(p.co, p.yieldPull))
+	nest.Body(func() { err = p.body(p.co, p.yieldPull) }) // marks the stack as coro does
+	return struct{}{}, check(err)
 }
 
 // yieldPull is the body's yield in pull mode.

@@ -67,11 +67,7 @@ type Future[T any] struct {
 // NewFuture returns a pending future on the loop running co's task
 // (loop.create_future). It panics if co is not driven by a sched task.
 func NewFuture[T any](co *coro.Co) *Future[T] {
-	l := LoopOf(co)
-	if l == nil {
-		panic("sched.NewFuture: " + errNoLoop.Error())
-	}
-	return NewFutureOn[T](l)
+	return NewFutureOn[T](runningTask(co, "sched.NewFuture").loop)
 }
 
 // NewFutureOn returns a pending future on l, for callbacks that have no task.
@@ -86,10 +82,15 @@ func (f *Future[T]) Done() bool { return f.st != pending }
 func (f *Future[T]) Cancelled() bool { return f.st == cancelled }
 
 // SetResult completes the future with v, scheduling its done callbacks. It
-// returns ErrInvalidState if the future is done already.
+// returns ErrInvalidState if the future is done already, and an error matching
+// ErrClosed, leaving the future pending, if its loop is closed (no callback
+// could run).
 func (f *Future[T]) SetResult(v T) error {
-	if f.st != pending {
+	switch {
+	case f.st != pending:
 		return fmt.Errorf("%w: SetResult of a future that is done", ErrInvalidState)
+	case f.loop.closed:
+		return fmt.Errorf("sched.Future.SetResult: %w", ErrClosed)
 	}
 	f.res = v
 	f.complete(finished)
@@ -97,14 +98,16 @@ func (f *Future[T]) SetResult(v T) error {
 }
 
 // SetError completes the future with err, scheduling its done callbacks. It
-// returns ErrInvalidState if the future is done already, and an error for a nil
-// err.
+// returns ErrInvalidState if the future is done already, an error matching
+// ErrClosed if its loop is closed, and an error for a nil err.
 func (f *Future[T]) SetError(err error) error {
-	if err == nil {
+	switch {
+	case err == nil:
 		return errNilError
-	}
-	if f.st != pending {
+	case f.st != pending:
 		return fmt.Errorf("%w: SetError of a future that is done", ErrInvalidState)
+	case f.loop.closed:
+		return fmt.Errorf("sched.Future.SetError: %w", ErrClosed)
 	}
 	f.err = err
 	f.complete(finished)

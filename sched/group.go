@@ -61,10 +61,7 @@ type Group struct {
 // if co is not driven by a sched task. End the group with [Group.Wait] or
 // [Group.Exit].
 func NewGroup(co *coro.Co) *Group {
-	t := taskOf(co)
-	if t == nil {
-		panic("sched.NewGroup: " + errNoLoop.Error())
-	}
+	t := runningTask(co, "sched.NewGroup")
 	return &Group{loop: t.loop, parent: t}
 }
 

@@ -53,7 +53,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,6 +60,7 @@ import (
 
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
+	"github.com/corio-go/corio/internal/nest"
 )
 
 // runner is one entry of the ready queue: a task step, a timer, a callback.
@@ -100,6 +100,13 @@ func OnUnhandledError(h func(task string, err error)) Option {
 // zero value is not usable. A Loop may not be copied. Only CallSoonThreadsafe,
 // Hold and the function Hold returns are safe from other goroutines; everything
 // else belongs to the goroutine running the loop and the tasks it runs.
+//
+// A Loop made by NewLoop must be closed: a Loop dropped without [Loop.Close]
+// while tasks are pending keeps one goroutine per pending task forever. Unlike
+// a dropped generator, it cannot be collected and closed for you: each
+// suspended task's coroutine refers to its loop, and a parked coroutine's
+// stack is a root for the garbage collector. (Run closes its loop itself; the
+// module's tests check that every NewLoop is closed.)
 type Loop struct {
 	ready []runner // what the next iteration runs
 	spare []runner // the other buffer, reused to avoid allocating per iteration
@@ -136,7 +143,8 @@ type Loop struct {
 	wake        chan struct{} // capacity 1: a pending wake-up for the idle loop
 }
 
-// NewLoop returns a loop that is not running. Close it when done with it.
+// NewLoop returns a loop that is not running. Close it when done with it
+// (defer l.Close()): see [Loop] for why that is not optional.
 func NewLoop(opts ...Option) *Loop {
 	l := &Loop{wake: make(chan struct{}, 1)}
 	for _, o := range opts {
@@ -177,10 +185,14 @@ func (l *Loop) elapsed() time.Duration {
 
 // CallSoon arranges for fn to run in the next iteration of the loop, after the
 // callbacks already scheduled: asyncio's call_soon. Call it from the loop's
-// goroutine; other goroutines use CallSoonThreadsafe.
+// goroutine; other goroutines use CallSoonThreadsafe. CallSoon on a closed loop
+// panics, as call_soon raises: nothing would ever run fn.
 func (l *Loop) CallSoon(fn func()) {
-	if fn == nil {
+	switch {
+	case fn == nil:
 		panic("sched.CallSoon: nil func")
+	case l.closed:
+		panic("sched.CallSoon: " + ErrClosed.Error())
 	}
 	l.ready = append(l.ready, callback(fn))
 }
@@ -340,28 +352,11 @@ func (l *Loop) enter() error {
 		return ErrClosed
 	case l.running:
 		return errRunning
-	case insideCoroutine():
+	case nest.Inside():
 		return errInsideLoop
 	}
 	l.running = true
 	return nil
-}
-
-// insideCoroutine reports whether the caller runs in a coroutine's body (where
-// running a loop would block the loop that drives it). It looks for coro's
-// body-running frame on the stack; it is called once per Run, not per step.
-func insideCoroutine() bool {
-	pcs := make([]uintptr, 128)
-	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
-	for {
-		f, more := frames.Next()
-		if strings.HasPrefix(f.Function, "github.com/corio-go/corio/coro.(*driven[") && strings.HasSuffix(f.Function, "]).run") {
-			return true
-		}
-		if !more {
-			return false
-		}
-	}
 }
 
 // RunOn runs the loop until c, run as a task on it, has finished, and returns
@@ -494,7 +489,7 @@ func (l *Loop) runUntilComplete(name string, needed bool, body func(co *coro.Co)
 		l.runReady()
 		return
 	}
-	t := spawn(l, name, coro.New(func(co *coro.Co) (struct{}, error) {
+	t := spawn(l, "sched.Run", name, coro.New(func(co *coro.Co) (struct{}, error) {
 		return struct{}{}, body(co)
 	}))
 	for t.st != taskDone && l.runOnce() {
@@ -524,10 +519,10 @@ func (l *Loop) Close() error {
 // abandon closes every live task's coroutine and the loop itself, after a
 // panic or on Close: nothing is left suspended.
 func (l *Loop) abandon() {
-	l.closed = true
 	l.mu.Lock()
 	l.closedSafe = true
 	l.mu.Unlock()
+	// The coroutines' deferred calls run now; what they schedule never runs.
 	for _, t := range l.tasks.all() {
 		t.abandon()
 	}
@@ -535,6 +530,7 @@ func (l *Loop) abandon() {
 	for _, g := range l.unregisterAsyncGens() {
 		g.Close()
 	}
+	l.closed = true
 	if l.idle != nil {
 		l.idle.Stop()
 	}

@@ -9,10 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/corio-go/corio/aiter"
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/gen"
 	"github.com/corio-go/corio/internal/leaktest"
 	"github.com/corio-go/corio/sched"
 )
@@ -280,4 +283,129 @@ func TestHugeDurationsNeverFire(t *testing.T) {
 			t.Errorf("virtual=%v: fired: %q; want nothing", virtual, fired)
 		}
 	}
+}
+
+// panicOf runs f and returns what it panicked with, or nil.
+func panicOf(f func()) (p any) {
+	defer func() { p = recover() }()
+	f()
+	return nil
+}
+
+// Spawn given the Co of another loop's task, on this loop's goroutine, panics
+// naming the call, instead of racing on the other loop's ready queue.
+func TestSpawnWithAnotherLoopsCo(t *testing.T) {
+	leaktest.Check(t)
+	l2 := sched.NewLoop()
+	defer l2.Close()
+	coCh := make(chan *coro.Co)
+	var f2 *sched.Future[int]
+	release := l2.Hold()
+	done := make(chan error)
+	go func() {
+		_, err := sched.RunOn(l2, coro.New(func(co *coro.Co) (int, error) {
+			f2 = sched.NewFuture[int](co)
+			// Hand co out from a callback, once this task has suspended, so
+			// that loop 2 is idle when loop 1 looks at it.
+			l2.CallSoon(func() { coCh <- co })
+			return f2.Await(co)
+		}))
+		done <- err
+	}()
+	tgRun(t, func(co *coro.Co) error {
+		co2 := <-coCh
+		ran := false
+		p := panicOf(func() {
+			sched.Spawn(co2, coro.New(func(*coro.Co) (int, error) { ran = true; return 0, nil }))
+		})
+		if s, _ := p.(string); !strings.HasPrefix(s, "sched.Spawn: ") || ran {
+			t.Errorf("Spawn with another loop's Co panicked with %v (ran: %v); want a panic naming sched.Spawn", p, ran)
+		}
+		if p := panicOf(func() { sched.NewFuture[int](co2) }); p == nil {
+			t.Errorf("NewFuture with another loop's Co did not panic")
+		}
+		return nil
+	})
+	l2.CallSoonThreadsafe(func() { f2.SetResult(1) })
+	release()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sched.Run inside an async generator's body, stepped by a task, returns an
+// error instead of blocking the loop driving it; inside a plain generator's
+// body, with no loop around, it runs.
+func TestRunInsideAsyncGenBody(t *testing.T) {
+	leaktest.Check(t)
+	tgRun(t, func(co *coro.Co) error {
+		ag := aiter.New(func(co *coro.Co, yield gen.Yield[error, struct{}]) error {
+			if err := sched.Sleep(co, time.Second); err != nil { // pull mode: a coroutine of its own
+				return err
+			}
+			_, err := sched.Run(coro.New(func(*coro.Co) (int, error) { return 1, nil }))
+			_, yerr := yield(err)
+			return yerr
+		})
+		err, aerr := ag.ANext(co)
+		if aerr != nil || err == nil || !strings.Contains(err.Error(), "inside a coroutine") {
+			t.Errorf("Run inside an async generator = %v (ANext: %v); want an error saying it is inside a coroutine", err, aerr)
+		}
+		return ag.AClose(co)
+	})
+	g := gen.New(func(yield gen.Yield[int, struct{}]) (struct{}, error) {
+		n, err := sched.Run(coro.New(func(co *coro.Co) (int, error) { return 7, sched.Sleep(co, time.Millisecond) }))
+		if err != nil {
+			return struct{}{}, err
+		}
+		_, err = yield(n)
+		return struct{}{}, err
+	})
+	if n, err := g.Next(); n != 7 || err != nil {
+		t.Errorf("Run inside a plain generator = %d, %v; want 7, nil", n, err)
+	}
+	g.Close()
+}
+
+// CallSoon and AfterFunc on a closed loop panic naming the call, and
+// SetResult and SetError return ErrClosed, instead of dropping the callback.
+func TestClosedLoopMisuse(t *testing.T) {
+	leaktest.Check(t)
+	l := sched.NewLoop()
+	f := sched.NewFutureOn[int](l)
+	l.Close()
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"sched.CallSoon", func() { l.CallSoon(func() {}) }},
+		{"sched.AfterFunc", func() { l.AfterFunc(time.Second, func() {}) }},
+	} {
+		if s, _ := panicOf(c.f).(string); !strings.HasPrefix(s, c.name+": ") {
+			t.Errorf("%s on a closed loop panicked with %q; want a panic naming it", c.name, s)
+		}
+	}
+	if err := f.SetResult(1); !errors.Is(err, sched.ErrClosed) || f.Done() {
+		t.Errorf("SetResult on a closed loop = %v (done %v); want ErrClosed, still pending", err, f.Done())
+	}
+	if err := f.SetError(errors.New("x")); !errors.Is(err, sched.ErrClosed) {
+		t.Errorf("SetError on a closed loop = %v; want ErrClosed", err)
+	}
+}
+
+// The same coroutine given to Spawn twice: the first task runs it, the second
+// is refused (it fails with coro.ErrReused).
+func TestSpawnSameCoroTwice(t *testing.T) {
+	leaktest.Check(t)
+	tgRun(t, func(co *coro.Co) error {
+		c := coro.New(func(co *coro.Co) (int, error) { return 5, sched.Sleep(co, 0) })
+		t1 := sched.Spawn(co, c)
+		t2 := sched.Spawn(co, c)
+		r1, err1 := t1.Await(co)
+		_, err2 := t2.Await(co)
+		if r1 != 5 || err1 != nil || !errors.Is(err2, coro.ErrReused) {
+			t.Errorf("first = %d, %v; second = %v; want 5, nil and ErrReused", r1, err1, err2)
+		}
+		return nil
+	})
 }

@@ -82,22 +82,29 @@ type Task[T any] struct {
 // is scheduled behind the callbacks already ready. Spawn panics if co is not
 // driven by a sched task.
 func Spawn[T any](co *coro.Co, c *coro.Coro[T]) *Task[T] {
-	l := LoopOf(co)
-	if l == nil {
-		panic("sched.Spawn: " + errNoLoop.Error())
+	return spawn(runningTask(co, "sched.Spawn").loop, "sched.Spawn", "", c)
+}
+
+// runningTask returns the task co belongs to, and panics, naming fn, unless
+// that task's step is the one its loop is running: a Co used outside its body,
+// for instance handed to another loop's goroutine, would touch that loop from
+// the wrong goroutine.
+func runningTask(co *coro.Co, fn string) *task {
+	t := taskOf(co)
+	switch {
+	case t == nil:
+		panic(fn + ": " + errNoLoop.Error())
+	case t.loop.current != t:
+		panic(fn + ": co is not the running task's: a Co is for its own body, on its loop's goroutine")
 	}
-	return SpawnOn(l, c)
+	return t
 }
 
 // SpawnNamed is Spawn with the task's name given: asyncio's
 // create_task(coro, name=...). The name is set before the task is traced or
 // listed anywhere.
 func SpawnNamed[T any](co *coro.Co, name string, c *coro.Coro[T]) *Task[T] {
-	l := LoopOf(co)
-	if l == nil {
-		panic("sched.SpawnNamed: " + errNoLoop.Error())
-	}
-	return spawn(l, name, c)
+	return spawn(runningTask(co, "sched.SpawnNamed").loop, "sched.SpawnNamed", name, c)
 }
 
 // TaskInfo is a task seen without its result type: what [Current] returns.
@@ -123,28 +130,28 @@ func Current(co *coro.Co) TaskInfo {
 
 // SpawnOn runs c as a new task on l, from l's goroutine: from a callback, or
 // before RunOn. The task first runs in the loop's next iteration. A coroutine
-// that was awaited or driven already makes a task that fails with
-// [coro.ErrReused]; on a closed loop the task fails with ErrClosed.
+// that was awaited or driven already, or given to Spawn before, makes a task
+// that fails with [coro.ErrReused] (the first task keeps it); on a closed loop
+// the task fails with ErrClosed.
 func SpawnOn[T any](l *Loop, c *coro.Coro[T]) *Task[T] {
-	return spawn(l, "", c)
+	return spawn(l, "sched.SpawnOn", "", c)
 }
 
-func spawn[T any](l *Loop, name string, c *coro.Coro[T]) *Task[T] {
+// spawn makes the task; fn names the caller for its panics.
+func spawn[T any](l *Loop, fn, name string, c *coro.Coro[T]) *Task[T] {
 	if c == nil {
-		panic("sched.SpawnOn: nil coroutine")
+		panic(fn + ": nil coroutine")
 	}
 	t := &Task[T]{c: c}
 	t.loop = l
 	t.name = name
 	t.id = taskCounter.Add(1)
 	t.self = t
-	switch {
-	case l.closed:
+	if l.closed {
 		t.finish(ErrClosed)
-	case c.State() != gen.Created:
-		t.finish(coro.ErrReused)
-	default:
-		c.Bind(&t.task)
+	} else if err := c.Bind(&t.task); err != nil {
+		t.finish(err) // awaited, driven, or another task's already
+	} else {
 		l.tasks.push(&t.task)
 		l.ready = append(l.ready, t)
 		if l.trace != nil {
@@ -266,9 +273,12 @@ func (t *Task[T]) finish(err error) {
 	t.cbs.schedule(t.loop)
 }
 
-// close closes the task's coroutine when the loop is abandoned.
+// close closes the task's coroutine when the loop is abandoned. The task counts
+// as running meanwhile: its deferred calls run in its body.
 func (t *Task[T]) close() {
+	t.loop.current = &t.task
 	t.c.Close()
+	t.loop.current = nil
 	if t.st != taskDone {
 		t.finish(ErrClosed)
 		t.retrieved = true // closed with its loop, not a failure to report

@@ -53,10 +53,14 @@ func (t *Timer) run() {
 // goroutine; other goroutines use [Loop.CallSoonThreadsafe]. A pending timer
 // keeps the loop alive, except one whose deadline lies past the end of the
 // loop's clock (Now()+d overflows, as with math.MaxInt64): that one never
-// fires, and the loop does not wait for it.
+// fires, and the loop does not wait for it. AfterFunc on a closed loop panics,
+// as call_later raises.
 func (l *Loop) AfterFunc(d time.Duration, fn func()) *Timer {
-	if fn == nil {
+	switch {
+	case fn == nil:
 		panic("sched.AfterFunc: nil func")
+	case l.closed:
+		panic("sched.AfterFunc: " + ErrClosed.Error())
 	}
 	t := &Timer{}
 	l.schedule(t, d, callback(fn))
