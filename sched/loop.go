@@ -87,6 +87,26 @@ func VirtualTime() Option {
 	return func(l *Loop) { l.virtual = true }
 }
 
+// WithContext ties Run or RunOn to ctx: when ctx is done, the main task is
+// cancelled (asyncio.run's handling of Ctrl-C), and if it ends cancelled, Run
+// returns an error matching both ErrCancelled and context.Cause(ctx). Ctrl-C
+// in two lines:
+//
+//	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+//	defer stop()
+//	err := sched.Run(main, sched.WithContext(ctx))
+//
+// While ctx may still end, it counts as an outside event source that keeps
+// the loop alive: a main task that waits only for it is not a deadlock. Every
+// task's [coro.Co.Context] carries ctx's values (not its cancellation: a task's
+// context ends when the task is cancelled).
+func WithContext(ctx context.Context) Option {
+	if ctx == nil {
+		panic("sched.WithContext: nil context")
+	}
+	return func(l *Loop) { l.ctx = ctx }
+}
+
 // OnUnhandledError sets what the loop does with an error nobody retrieved: a
 // task that failed and whose result nobody asked for (Python logs "Task
 // exception was never retrieved"), or a task that failed while Run shut down.
@@ -126,12 +146,16 @@ type Loop struct {
 	closed    bool
 	asyncgens map[asyncGen]struct{} // started, unfinished async generators (asyncio's _asyncgens)
 
+	ctx         context.Context // WithContext's, or nil
 	onUnhandled func(task string, err error)
 	trace       *slog.Logger // nil unless the Trace option is given
 
-	threads     int                 // ToThread calls started or queued, not yet back on the loop
-	threadQueue []func()            // ToThread starts waiting for the bound
-	threadsIdle []*Future[struct{}] // completed when threads drops to 0
+	threads     int                          // ToThread and Go calls started or queued, not yet back on the loop
+	bounded     int                          // of which ToThread calls, held to maxThreads
+	threadQueue []func()                     // ToThread starts waiting for the bound
+	leftovers   map[any][]any                // values cancelled Recvs took, by channel
+	recvBusy    map[any]*[]*Future[struct{}] // by channel: a cancelled Recv's goroutine still out, and who waits for it
+	threadsIdle []*Future[struct{}]          // completed when threads drops to 0
 	maxThreads  int
 
 	// Guarded by mu: what other goroutines hand the loop.
@@ -385,6 +409,9 @@ func RunOn[T any](l *Loop, c *coro.Coro[T]) (T, error) {
 		}
 	}()
 	t := SpawnOn(l, c)
+	if l.ctx != nil && l.ctx.Done() != nil {
+		defer l.cancelOnDone(&t.task)()
+	}
 	for t.st != taskDone {
 		if !l.runOnce() {
 			normal = true
@@ -396,8 +423,37 @@ func RunOn[T any](l *Loop, c *coro.Coro[T]) (T, error) {
 	// it spawned last takes its first step) and timers due by then.
 	l.runReady()
 	normal = true
-	return t.Result()
+	r, err := t.Result()
+	if t.cancelled && l.ctx != nil && l.ctx.Err() != nil {
+		err = &contextError{err, context.Cause(l.ctx)}
+	}
+	return r, err
 }
+
+// cancelOnDone cancels main once the loop's context is done, holding the loop
+// meanwhile; it returns the function that stops watching.
+func (l *Loop) cancelOnDone(main *task) (stop func()) {
+	release := l.Hold()
+	stopWatch := context.AfterFunc(l.ctx, func() {
+		l.CallSoonThreadsafe(func() {
+			if !main.Done() {
+				main.Cancel()
+			}
+		})
+		release()
+	})
+	return func() {
+		stopWatch()
+		release()
+	}
+}
+
+// contextError is the main task's cancellation by WithContext's context: it
+// matches both the cancellation and the context's cause.
+type contextError struct{ cancel, cause error }
+
+func (e *contextError) Error() string   { return e.cancel.Error() + ": " + e.cause.Error() }
+func (e *contextError) Unwrap() []error { return []error{e.cancel, e.cause} }
 
 // runReady runs one iteration without waiting: the due timers, then the
 // callbacks ready.

@@ -403,7 +403,11 @@ func (t *task) Uncancel() int {
 func (t *task) Context() context.Context {
 	x := t.ext()
 	if x.ctx == nil {
-		x.ctx, x.cancelCtx = context.WithCancel(context.Background())
+		parent := context.Background()
+		if t.loop.ctx != nil {
+			parent = context.WithoutCancel(t.loop.ctx) // its values, not its end
+		}
+		x.ctx, x.cancelCtx = context.WithCancel(parent)
 		if t.cancels > 0 || t.st == taskDone {
 			x.cancelCtx()
 		}

@@ -387,6 +387,17 @@ func WithTimeout(co *coro.Co, d time.Duration, body func(co *coro.Co) error) err
 	return err
 }
 
+// WithDeadline is WithTimeout with an absolute deadline on the loop's clock
+// ([Loop.Now]): asyncio.timeout_at. A deadline already past expires at the next
+// iteration; one so far ahead that the clock cannot reach it never expires.
+func WithDeadline(co *coro.Co, deadline time.Time, body func(co *coro.Co) error) error {
+	l := LoopOf(co)
+	if l == nil {
+		return errNoTask
+	}
+	return WithTimeout(co, deadline.Sub(l.Now()), body)
+}
+
 // Shield awaits aw while protecting it from cancellation: asyncio.shield. If the
 // waiting task is cancelled, Shield returns ErrCancelled at once but aw (run as
 // a task if it is a coroutine) goes on. If aw itself is cancelled, Shield
