@@ -86,9 +86,11 @@ func pass[U any](out iter.Seq[U], yield func(U, error) bool, failed *error) (mor
 }
 
 // MapErr returns a fallible sequence of f applied to each value of s: a stage
-// that may fail, such as a parse. The first error, from s or from f, is handed
-// out as the last pair (with the zero value) and ends the sequence; s is stopped
-// then, and f is not called again. f is called once per value, as it is drawn.
+// that may fail, such as a parse. The first error, from s or from f, ends the
+// sequence: s is stopped (its deferred calls run) and f is not called again,
+// then the error is handed out as the last pair, with the zero value, as a
+// Python exception reaches the loop once the generators it passed through are
+// done. f is called once per value, as it is drawn.
 //
 // The result is re-iterable if s is. Breaking out of the range stops s at once.
 // MapErr panics if s or f is nil.
@@ -100,19 +102,23 @@ func MapErr[T, U any](s iter.Seq2[T, error], f func(T) (U, error)) iter.Seq2[U, 
 		panic("seqs.MapErr: nil func")
 	}
 	return func(yield func(U, error) bool) {
+		var failed error
 		for v, err := range s {
 			var u U
 			if err == nil {
 				u, err = f(v)
 			}
 			if err != nil {
-				var zero U
-				yield(zero, err)
-				return
+				failed = err
+				break
 			}
 			if !yield(u, nil) {
 				return
 			}
+		}
+		if failed != nil {
+			var zero U
+			yield(zero, failed)
 		}
 	}
 }

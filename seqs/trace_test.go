@@ -7,16 +7,19 @@ package seqs_test
 // Regenerate an .out with: python3 testdata/NAME.py > testdata/NAME.out
 
 import (
+	"errors"
 	"fmt"
 	"iter"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/corio-go/corio/gen"
 	"github.com/corio-go/corio/internal/leaktest"
 	"github.com/corio-go/corio/seqs"
 )
@@ -209,4 +212,240 @@ func TestTraceDraws(t *testing.T) {
 	tr.add("done")
 
 	checkTrace(t, "draws", tr)
+}
+
+// shared is Python's iter(range(n)): one iterator that several consumers draw
+// from in turn. rest collects what is left.
+func shared(n int) (s iter.Seq[int], rest func() []int) {
+	next, stop := iter.Pull(seqs.Take(seqs.Count(0, 1), n))
+	s = func(yield func(int) bool) {
+		for {
+			v, ok := next()
+			if !ok || !yield(v) {
+				return
+			}
+		}
+	}
+	rest = func() []int {
+		defer stop()
+		left := []int{}
+		for v, ok := next(); ok; v, ok = next() {
+			left = append(left, v)
+		}
+		return left
+	}
+	return s, rest
+}
+
+func TestTraceSlice(t *testing.T) {
+	leaktest.Check(t)
+	var tr trace
+	for _, start := range []int{0, 1, 2, 3, 5, 10, 12} {
+		for _, stop := range []int{-1, 0, 1, 2, 3, 5, 9, 10, 11, 15} {
+			for _, step := range []int{1, 2, 3, 50} {
+				src, rest := shared(10)
+				got := collect(seqs.Slice(src, start, stop, step))
+				left := rest()
+				src, rest = shared(10)
+				first := []int{}
+				for v := range seqs.Slice(src, start, stop, step) {
+					first = append(first, v)
+					break
+				}
+				left1 := rest()
+				tr.add("slice(%d,%d,%d) all %s left %s first %s left %s", start, stop, step, py(got), py(left), py(first), py(left1))
+			}
+		}
+	}
+	checkTrace(t, "slice", tr)
+}
+
+// collect is slices.Collect, but never nil, so that py prints [].
+func collect[T any](s iter.Seq[T]) []T {
+	out := []T{}
+	for v := range s {
+		out = append(out, v)
+	}
+	return out
+}
+
+func TestTraceCombinatorics(t *testing.T) {
+	var tr trace
+	format := func(s iter.Seq[[]string]) string {
+		var parts []string
+		for p := range s {
+			if len(p) == 0 {
+				parts = append(parts, "()")
+			} else {
+				parts = append(parts, strings.Join(p, ""))
+			}
+		}
+		return "[" + strings.Join(parts, " ") + "]"
+	}
+	letters := strings.Split("ABCDE", "")
+	for n := range 6 {
+		pool := letters[:n]
+		for r := range n + 2 {
+			tr.add("permutations('%s', %d) %s", strings.Join(pool, ""), r, format(seqs.Permutations(pool, r)))
+			tr.add("combinations('%s', %d) %s", strings.Join(pool, ""), r, format(seqs.Combinations(pool, r)))
+		}
+	}
+	for _, sizes := range [][]int{{}, {0}, {2}, {2, 3}, {3, 0, 2}, {1, 1, 1}, {2, 2, 2}, {3, 1, 2}} {
+		pools := make([][]string, len(sizes))
+		reprs := make([]string, len(sizes))
+		for i, k := range sizes {
+			abc := strings.Split("xyz", "")
+			if i%2 == 1 {
+				abc = strings.Split("ABC", "")
+			}
+			pools[i] = abc[:k]
+			reprs[i] = "'" + strings.Join(pools[i], "") + "'"
+		}
+		tuple := "(" + strings.Join(reprs, ", ") + ")"
+		if len(reprs) == 1 {
+			tuple = "(" + reprs[0] + ",)"
+		}
+		tr.add("product%s %s", tuple, format(seqs.Product(pools...)))
+	}
+	checkTrace(t, "combinatorics", tr)
+}
+
+// errBoom is the scripts' ValueError('boom').
+var errBoom = errors.New("boom")
+
+// pyErrName names an error as the scripts print its exception class.
+func pyErrName(err error) string {
+	var numErr *strconv.NumError
+	if errors.Is(err, errBoom) || errors.As(err, &numErr) {
+		return "ValueError"
+	}
+	return fmt.Sprintf("<unexpected error %v>", err)
+}
+
+// failing is the scripts' failing: a generator that yields 0..n-1 and then
+// fails with errBoom.
+func (tr *trace) failing(n int, name string) *gen.Gen[int, struct{}, struct{}] {
+	return gen.New(func(yield gen.Yield[int, struct{}]) (struct{}, error) {
+		defer tr.add("  %s cleanup", name)
+		for i := range n {
+			tr.add("  %s draw %d", name, i)
+			if _, err := yield(i); err != nil {
+				return struct{}{}, err
+			}
+		}
+		tr.add("  %s raise ValueError", name)
+		return struct{}{}, errBoom
+	})
+}
+
+// words is the scripts' words: a generator over ws that reports its draws.
+func (tr *trace) words(ws ...string) *gen.Gen[string, struct{}, struct{}] {
+	return gen.New(func(yield gen.Yield[string, struct{}]) (struct{}, error) {
+		defer tr.add("  w cleanup")
+		for _, w := range ws {
+			tr.add("  w draw %s", w)
+			if _, err := yield(w); err != nil {
+				return struct{}{}, err
+			}
+		}
+		tr.add("  w end")
+		return struct{}{}, nil
+	})
+}
+
+// runErr is the scripts' run over a fallible sequence: the error, when it
+// comes, is the last pair.
+func runErr[T any](tr *trace, name string, s iter.Seq2[T, error], stopAfter int) {
+	tr.add("== %s", name)
+	n := 0
+	for v, err := range s {
+		if err != nil {
+			tr.add("error %s", pyErrName(err))
+			continue // the last pair: the loop ends by itself
+		}
+		tr.out(v)
+		if n++; n == stopAfter {
+			break
+		}
+	}
+	tr.add("done")
+}
+
+// pairs turns a Seq2 into a sequence of two-element slices, for stages that
+// must return an iter.Seq.
+func pairs[A any](s iter.Seq2[A, A]) iter.Seq[[]A] {
+	return func(yield func([]A) bool) {
+		for a, b := range s {
+			if !yield([]A{a, b}) {
+				return
+			}
+		}
+	}
+}
+
+// stage builds a Through stage of one adapter.
+func stage[T, U any](f func(iter.Seq[T]) iter.Seq[U]) func(iter.Seq[T]) iter.Seq[U] { return f }
+
+func TestTraceErrors(t *testing.T) {
+	leaktest.Check(t)
+	var tr trace
+	f := tr.failing
+	times10 := func(v int) int { return v * 10 }
+	parse := func(s string) (int, error) {
+		tr.add("  parse %s", s)
+		return strconv.Atoi(s)
+	}
+
+	runErr(&tr, "map", seqs.Through(f(2, "f").AllErr(), stage(func(s iter.Seq[int]) iter.Seq[int] { return seqs.Map(s, times10) })), 0)
+	runErr(&tr, "map(before the error)", seqs.Through(f(5, "f").AllErr(), stage(func(s iter.Seq[int]) iter.Seq[int] { return seqs.Map(s, times10) })), 2)
+	take3 := func(s iter.Seq[int]) iter.Seq[int] { return seqs.Take(s, 3) }
+	runErr(&tr, "take(short of the error)", seqs.Through(f(5, "f").AllErr(), take3), 0)
+	runErr(&tr, "take(reaches the error)", seqs.Through(f(2, "f").AllErr(), take3), 0)
+	runErr(&tr, "filter", seqs.Through(f(4, "f").AllErr(), func(s iter.Seq[int]) iter.Seq[int] {
+		return seqs.Filter(s, func(v int) bool { return v%2 == 1 })
+	}), 0)
+	runErr(&tr, "accumulate", seqs.Through(f(3, "f").AllErr(), func(s iter.Seq[int]) iter.Seq[int] {
+		return seqs.Accumulate(s, func(a, b int) int { return a + b })
+	}), 0)
+	runErr(&tr, "pairwise", seqs.Through(f(3, "f").AllErr(), func(s iter.Seq[int]) iter.Seq[[]int] {
+		return pairs(seqs.Pairwise(s))
+	}), 0)
+	runErr(&tr, "batched", seqs.Through(f(5, "f").AllErr(), func(s iter.Seq[int]) iter.Seq[[]int] {
+		return seqs.Batched(s, 2)
+	}), 0)
+	runErr(&tr, "groupby", seqs.Through(f(5, "f").AllErr(), func(s iter.Seq[int]) iter.Seq[[]any] {
+		return func(yield func([]any) bool) {
+			for k, g := range seqs.GroupBy(s, func(v int) int { return v / 2 }) {
+				if !yield([]any{k, g}) {
+					return
+				}
+			}
+		}
+	}), 0)
+	runErr(&tr, "cycle", seqs.Through(f(2, "f").AllErr(), seqs.Cycle[int]), 0)
+	runErr(&tr, "chain", seqs.Through(f(2, "f").AllErr(), func(s iter.Seq[int]) iter.Seq[int] {
+		return seqs.Chain(s, tr.src(2, "next"))
+	}), 0)
+	runErr(&tr, "zip(failing second)", seqs.Through(f(2, "f").AllErr(), func(s iter.Seq[int]) iter.Seq[[]int] {
+		return pairs(seqs.Zip(tr.src(4, "a"), s))
+	}), 0)
+	runErr(&tr, "zip(failing first)", seqs.Through(f(1, "f").AllErr(), func(s iter.Seq[int]) iter.Seq[[]int] {
+		return pairs(seqs.Zip(s, tr.src(4, "b")))
+	}), 0)
+	runErr(&tr, "tee", seqs.Through(f(2, "f").AllErr(), func(s iter.Seq[int]) iter.Seq[[]int] {
+		ts := seqs.Tee(s, 2)
+		return pairs(seqs.Zip(ts[0], ts[1]))
+	}), 0)
+	runErr(&tr, "parse", seqs.MapErr(tr.words("1", "22", "x", "4").AllErr(), parse), 0)
+	runErr(&tr, "parse(ok)", seqs.MapErr(tr.words("1", "22").AllErr(), parse), 0)
+	runErr(&tr, "parse then filter", seqs.Through(seqs.MapErr(tr.words("1", "22", "x", "4").AllErr(), parse), func(s iter.Seq[int]) iter.Seq[int] {
+		return seqs.Filter(s, func(n int) bool { return n > 1 })
+	}), 0)
+	runErr(&tr, "filter then parse", seqs.MapErr(seqs.Through(tr.words("1", "-", "3").AllErr(), func(s iter.Seq[string]) iter.Seq[string] {
+		return seqs.Filter(s, func(w string) bool { return w != "-" })
+	}), parse), 0)
+	runErr(&tr, "take then parse", seqs.MapErr(seqs.Through(tr.words("1", "2", "x").AllErr(), func(s iter.Seq[string]) iter.Seq[string] {
+		return seqs.Take(s, 2)
+	}), parse), 0)
+	checkTrace(t, "errors", tr)
 }
