@@ -37,7 +37,9 @@ var adapters = []struct {
 	{"Zip(s, count)", func(s iter.Seq[int]) iter.Seq[int] { return keys(seqs.Zip(s, seqs.Count(0, 1))) }},
 	{"Zip(count, s)", func(s iter.Seq[int]) iter.Seq[int] { return values(seqs.Zip(seqs.Count(0, 1), s)) }},
 	{"Pairwise", func(s iter.Seq[int]) iter.Seq[int] { return values(seqs.Pairwise(s)) }},
-	{"Batched", func(s iter.Seq[int]) iter.Seq[int] { return seqs.Map(seqs.Batched(s, 2), func(b []int) int { return b[0] }) }},
+	{"Batched", func(s iter.Seq[int]) iter.Seq[int] {
+		return seqs.Map(seqs.Batched(s, 2), func(b []int) int { return b[0] })
+	}},
 	{"GroupBy", func(s iter.Seq[int]) iter.Seq[int] { return keys(seqs.GroupBy(s, func(v int) int { return v / 2 })) }},
 	{"Cycle", func(s iter.Seq[int]) iter.Seq[int] { return seqs.Take(seqs.Cycle(s), 7) }},
 	{"Tee", func(s iter.Seq[int]) iter.Seq[int] { return seqs.Tee(s, 1)[0] }}, // TestTeeStopsSource has n > 1
