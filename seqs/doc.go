@@ -38,7 +38,7 @@
 // values, [Zip] does not draw from its second sequence once the first has
 // ended. Breaking out of a range over an adapter (or returning, or panicking
 // in the loop body) stops its source at once: the source's deferred calls have
-// run when the range statement ends, as [gen.Gen.All] closes a generator. A
+// run when the range statement ends, as gen.Gen.All closes a generator. A
 // panic in a source or in a function given to an adapter passes through
 // unchanged.
 //
@@ -46,7 +46,7 @@
 //
 // An adapter is re-iterable exactly when its source is: ranging it again
 // ranges the source again and starts afresh (a fresh count for [Enumerate], a
-// fresh copy for [Cycle]). Over a single-use source, such as [gen.Gen.All] or
+// fresh copy for [Cycle]). Over a single-use source, such as gen.Gen.All or
 // one of [Tee]'s iterators, it is single-use too. The sources here ([Count],
 // [Repeat], [Product], ...) are re-iterable; [Tee]'s iterators are single-use.
 //
@@ -54,7 +54,7 @@
 //
 // A fallible sequence is an iter.Seq2[T, error] that yields each value with a
 // nil error and, if it fails, ends with one last pair: the zero value and the
-// error. [gen.Gen.AllErr] is one (a generator's values, then its body's error),
+// error. gen.Gen.AllErr is one (a generator's values, then its body's error),
 // and so is aiter.All. Ranging one, the loop body sees the failure as it sees a
 // value, so no call after the loop is needed to learn that the pipeline ended
 // early. [Through] runs the ordinary adapters over a fallible sequence: its
