@@ -20,11 +20,17 @@ func Chain[T any](ss ...iter.Seq[T]) iter.Seq[T] {
 	}
 	ss = slices.Clone(ss)
 	return func(yield func(T) bool) {
+		stopped := false
+		body := func(v T) bool {
+			if !yield(v) {
+				stopped = true
+				return false
+			}
+			return true
+		}
 		for _, s := range ss {
-			for v := range s {
-				if !yield(v) {
-					return
-				}
+			if s(body); stopped {
+				return
 			}
 		}
 	}
@@ -42,16 +48,21 @@ func Flatten[T any](ss iter.Seq[iter.Seq[T]]) iter.Seq[T] {
 		panic("seqs.Flatten: nil sequence")
 	}
 	return func(yield func(T) bool) {
-		for s := range ss {
+		stopped := false
+		body := func(v T) bool {
+			if !yield(v) {
+				stopped = true
+				return false
+			}
+			return true
+		}
+		ss(func(s iter.Seq[T]) bool {
 			if s == nil {
 				panic("seqs.Flatten: nil inner sequence")
 			}
-			for v := range s {
-				if !yield(v) {
-					return
-				}
-			}
-		}
+			s(body)
+			return !stopped
+		})
 	}
 }
 
@@ -70,13 +81,16 @@ func Cycle[T any](s iter.Seq[T]) iter.Seq[T] {
 	}
 	return func(yield func(T) bool) {
 		var saved []T
-		for v := range s {
+		stopped := false
+		s(func(v T) bool {
 			saved = append(saved, v)
 			if !yield(v) {
-				return
+				stopped = true
+				return false
 			}
-		}
-		if len(saved) == 0 {
+			return true
+		})
+		if stopped || len(saved) == 0 {
 			return
 		}
 		for {

@@ -27,7 +27,8 @@ func Batched[T any](s iter.Seq[T], n int) iter.Seq[[]T] {
 	}
 	return func(yield func([]T) bool) {
 		var batch []T
-		for v := range s {
+		stopped := false
+		s(func(v T) bool {
 			if batch == nil {
 				batch = make([]T, 0, min(n, maxPrealloc))
 			}
@@ -36,11 +37,13 @@ func Batched[T any](s iter.Seq[T], n int) iter.Seq[[]T] {
 				b := batch
 				batch = nil
 				if !yield(b) {
-					return
+					stopped = true
+					return false
 				}
 			}
-		}
-		if len(batch) > 0 {
+			return true
+		})
+		if !stopped && len(batch) > 0 {
 			yield(batch)
 		}
 	}
@@ -72,20 +75,23 @@ func GroupBy[T any, K comparable](s iter.Seq[T], key func(T) K) iter.Seq2[K, []T
 	return func(yield func(K, []T) bool) {
 		var run []T // reused between groups; each group is a copy
 		var k K
-		for v := range s {
+		stopped := false
+		s(func(v T) bool {
 			kv := key(v)
 			if len(run) > 0 && kv != k {
 				g := slices.Clone(run)
 				clear(run) // let the values go as soon as the group does
 				run = run[:0]
 				if !yield(k, g) {
-					return
+					stopped = true
+					return false
 				}
 			}
 			k = kv
 			run = append(run, v)
-		}
-		if len(run) > 0 {
+			return true
+		})
+		if !stopped && len(run) > 0 {
 			yield(k, slices.Clone(run))
 		}
 	}

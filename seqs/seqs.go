@@ -2,6 +2,23 @@ package seqs
 
 import "iter"
 
+// The adapters call their source directly with a func of their own rather than
+// ranging over it: a range statement over a function adds a state check per
+// value that, once the adapters are inlined into the caller's loop, costs more
+// than the rest of the stage (1.6 against 2.8 ns per value for a Map, Filter,
+// Take chain on a 2-core VM; see BenchmarkPipeline). What a range statement
+// checks at run time — a source that calls yield again after it returned
+// false — is checked by the adapters that return false on their own (Take,
+// Slice, TakeWhile, Zip); for the others the consumer's own range statement
+// catches it.
+
+// misbehaved is the panic of an adapter whose source called yield again after
+// it returned false, as the runtime's "range function continued iteration"
+// panic is for a range statement.
+func misbehaved(name string) {
+	panic(name + ": the source went on after yield returned false")
+}
+
 // Map returns a sequence of f applied to each value of s: Python's map(f, s).
 // f is called once for each value, as it is drawn from s, never ahead of the
 // consumer.
@@ -16,11 +33,7 @@ func Map[T, U any](s iter.Seq[T], f func(T) U) iter.Seq[U] {
 		panic("seqs.Map: nil func")
 	}
 	return func(yield func(U) bool) {
-		for v := range s {
-			if !yield(f(v)) {
-				return
-			}
-		}
+		s(func(v T) bool { return yield(f(v)) })
 	}
 }
 
@@ -37,11 +50,7 @@ func Filter[T any](s iter.Seq[T], keep func(T) bool) iter.Seq[T] {
 		panic("seqs.Filter: nil func")
 	}
 	return func(yield func(T) bool) {
-		for v := range s {
-			if keep(v) && !yield(v) {
-				return
-			}
-		}
+		s(func(v T) bool { return !keep(v) || yield(v) })
 	}
 }
 
@@ -56,12 +65,11 @@ func Enumerate[T any](s iter.Seq[T]) iter.Seq2[int, T] {
 	}
 	return func(yield func(int, T) bool) {
 		i := 0
-		for v := range s {
-			if !yield(i, v) {
-				return
-			}
+		s(func(v T) bool {
+			ok := yield(i, v)
 			i++
-		}
+			return ok
+		})
 	}
 }
 
@@ -82,16 +90,14 @@ func Accumulate[T any](s iter.Seq[T], f func(acc, v T) T) iter.Seq[T] {
 	return func(yield func(T) bool) {
 		var acc T
 		first := true
-		for v := range s {
+		s(func(v T) bool {
 			if first {
 				acc, first = v, false
 			} else {
 				acc = f(acc, v)
 			}
-			if !yield(acc) {
-				return
-			}
-		}
+			return yield(acc)
+		})
 	}
 }
 
@@ -106,8 +112,9 @@ func Reduce[T, A any](s iter.Seq[T], init A, f func(A, T) A) A {
 		panic("seqs.Reduce: nil func")
 	}
 	acc := init
-	for v := range s {
+	s(func(v T) bool {
 		acc = f(acc, v)
-	}
+		return true
+	})
 	return acc
 }

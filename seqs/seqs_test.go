@@ -559,3 +559,35 @@ func TestAllErrPipeline(t *testing.T) {
 		t.Errorf("total %d, error %v; want 7, %v", total, last, errParse)
 	}
 }
+
+// A source that goes on calling yield after it returned false is caught, as a
+// range statement catches it: by the adapters that return false on their own,
+// and for the others by the consumer's range statement.
+func TestMisbehavingSource(t *testing.T) {
+	stubborn := func(yield func(int) bool) {
+		for i := range 10 {
+			yield(i) // ignores false
+		}
+	}
+	for _, c := range []struct {
+		name string
+		s    iter.Seq[int]
+		want string
+	}{
+		{"Take", seqs.Take(stubborn, 2), "seqs.Take: the source went on"},
+		{"Slice", seqs.Slice(stubborn, 0, 2, 1), "seqs.Slice: the source went on"},
+		{"TakeWhile", seqs.TakeWhile(stubborn, func(v int) bool { return v < 2 }), "seqs.TakeWhile: the source went on"},
+		{"Zip", keys(seqs.Zip(stubborn, vals(1))), "seqs.Zip: the source went on"},
+		{"Map", seqs.Map(stubborn, func(v int) int { return v }), "range function continued iteration"},
+	} {
+		if c.name == "Map" {
+			wantPanic(t, c.want, func() {
+				for range c.s {
+					break
+				}
+			})
+			continue
+		}
+		wantPanic(t, c.want, func() { collect(c.s) }) // the adapter returned false on its own
+	}
+}

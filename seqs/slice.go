@@ -20,14 +20,13 @@ func Take[T any](s iter.Seq[T], n int) iter.Seq[T] {
 			return
 		}
 		left := n
-		for v := range s {
-			if !yield(v) {
-				return
+		s(func(v T) bool {
+			if left == 0 {
+				misbehaved("seqs.Take")
 			}
-			if left--; left == 0 {
-				return
-			}
-		}
+			left--
+			return yield(v) && left > 0
+		})
 	}
 }
 
@@ -43,15 +42,13 @@ func Drop[T any](s iter.Seq[T], n int) iter.Seq[T] {
 	}
 	return func(yield func(T) bool) {
 		skip := n
-		for v := range s {
+		s(func(v T) bool {
 			if skip > 0 {
 				skip--
-				continue
+				return true
 			}
-			if !yield(v) {
-				return
-			}
-		}
+			return yield(v)
+		})
 	}
 }
 
@@ -83,30 +80,34 @@ func Slice[T any](s iter.Seq[T], start, stop, step int) iter.Seq[T] {
 		// the index of the next value handed out. islice ends before drawing
 		// once nothing is left to skip and cnt has reached stop.
 		cnt, next := 0, start
-		if stop >= 0 && cnt >= next && cnt >= stop {
+		end := func() bool { return stop >= 0 && cnt >= next && cnt >= stop }
+		if end() {
 			return
 		}
-		for v := range s {
-			if cnt < next {
-				cnt++
+		stopped := false
+		s(func(v T) bool {
+			if stopped || end() {
+				misbehaved("seqs.Slice")
+			}
+			i := cnt // v's index
+			cnt++
+			if i < next {
+				return !end() // skipped
+			}
+			if !yield(v) {
+				stopped = true
+				return false
+			}
+			if next > math.MaxInt-step {
+				next = math.MaxInt
 			} else {
-				cnt++
-				if !yield(v) {
-					return
-				}
-				if next > math.MaxInt-step {
-					next = math.MaxInt
-				} else {
-					next += step
-				}
-				if stop >= 0 && next > stop {
-					next = stop
-				}
+				next += step
 			}
-			if stop >= 0 && cnt >= next && cnt >= stop {
-				return
+			if stop >= 0 && next > stop {
+				next = stop
 			}
-		}
+			return !end()
+		})
 	}
 }
 
@@ -124,11 +125,14 @@ func TakeWhile[T any](s iter.Seq[T], pred func(T) bool) iter.Seq[T] {
 		panic("seqs.TakeWhile: nil func")
 	}
 	return func(yield func(T) bool) {
-		for v := range s {
-			if !pred(v) || !yield(v) {
-				return
+		done := false
+		s(func(v T) bool {
+			if done {
+				misbehaved("seqs.TakeWhile")
 			}
-		}
+			done = !pred(v) || !yield(v)
+			return !done
+		})
 	}
 }
 
@@ -147,16 +151,14 @@ func DropWhile[T any](s iter.Seq[T], pred func(T) bool) iter.Seq[T] {
 	}
 	return func(yield func(T) bool) {
 		dropping := true
-		for v := range s {
+		s(func(v T) bool {
 			if dropping {
 				if pred(v) {
-					continue
+					return true
 				}
 				dropping = false
 			}
-			if !yield(v) {
-				return
-			}
-		}
+			return yield(v)
+		})
 	}
 }

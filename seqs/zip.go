@@ -27,19 +27,26 @@ func Zip[A, B any](a iter.Seq[A], b iter.Seq[B]) iter.Seq2[A, B] {
 				stop()
 			}
 		}()
-		for x := range a {
+		done := false
+		a(func(x A) bool {
+			if done {
+				misbehaved("seqs.Zip")
+			}
 			if next == nil {
 				next, stop = iter.Pull(b)
 			}
 			y, ok := next()
 			if !ok {
-				return
+				done = true
+				return false
 			}
 			if !yield(x, y) {
+				done = true
 				stop()
-				return
+				return false
 			}
-		}
+			return true
+		})
 	}
 }
 
@@ -57,11 +64,12 @@ func Pairwise[T any](s iter.Seq[T]) iter.Seq2[T, T] {
 	return func(yield func(T, T) bool) {
 		var prev T
 		have := false
-		for v := range s {
+		s(func(v T) bool {
 			if have && !yield(prev, v) {
-				return
+				return false
 			}
 			prev, have = v, true
-		}
+			return true
+		})
 	}
 }
