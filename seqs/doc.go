@@ -24,13 +24,20 @@
 // # Cost
 //
 // Most adapters run in push mode: ranging the result ranges the source, and a
-// value costs a function call per stage, with no coroutine and no allocation
-// (one allocation per range, for the loop's closure). A Map, Filter, Take chain
-// runs within a small factor of the same logic written as one for loop; see
-// BenchmarkPipeline in the module root. Two cannot push: [Zip] pulls its second
-// sequence and [Tee] its source with [iter.Pull], a coroutine switch (about the
-// cost of an iter.Pull next) per value drawn. Both stop their pulls when their
-// range ends, leaving no goroutine behind.
+// value costs a function call per stage, with no coroutine and no allocation.
+// Written in one function over a sequence made there, a chain is inlined by
+// the compiler into a single loop: a Map, Filter, Take chain over a slice's
+// values ran at about 1.4 times a for loop over the slice, and faster than a
+// for loop ranging the same iter.Seq (1.7, 1.2 and 2.6 ns per value on a
+// loaded 2-core VM). Over a sequence the function is given, each stage is an
+// indirect call per value (about 1.4 times a for loop ranging that sequence)
+// and a range allocates its stages' closures, two per stage. See
+// BenchmarkPipeline in the module root.
+//
+// Two adapters cannot push: [Zip] pulls its second sequence and [Tee] its
+// source with [iter.Pull], a coroutine switch per value drawn (about the cost
+// of an iter.Pull next; see BenchmarkZip and BenchmarkTee). Both stop their
+// pulls when their ranges end, leaving no goroutine behind.
 //
 // # Drawing, breaking and cleanup
 //
