@@ -8,8 +8,9 @@ import (
 )
 
 // MapLimit returns an async generator that yields f of each value of it, in
-// it's order, with up to limit calls of f in progress at once (limit <= 0: no
-// limit): [Map] with concurrency, asyncio's "gather with a concurrency limit"
+// the order of the values, with up to limit calls of f in progress at once
+// (limit <= 0: no limit, and it is drawn as fast as it gives values): [Map]
+// with concurrency, asyncio's "gather with a concurrency limit"
 // over an async source. f may await. The first error, from it or from a call
 // (when its result comes due), ends the generator, which returns it.
 //
@@ -139,7 +140,9 @@ func (p *pool[U]) run(co *coro.Co, limit int, yield gen.Yield[U, struct{}], next
 			p.window = append(p.window, k)
 			p.step(k) // to its first await
 			if limit <= 0 {
-				// Without a limit, results already due go out between draws.
+				// Without a limit, calls go on and results already due go
+				// out between draws.
+				p.stepReady()
 				if err := p.handOutDone(yield); err != nil {
 					return err
 				}
@@ -220,13 +223,7 @@ func (p *pool[U]) woken(k *call[U]) {
 // yield; on the pool otherwise. It returns the consumer's cancellation.
 func (p *pool[U]) wait(co *coro.Co) error {
 	if len(p.ready) > 0 {
-		ready := p.ready
-		p.ready = nil
-		for _, k := range ready {
-			if !k.done {
-				p.step(k)
-			}
-		}
+		p.stepReady()
 		return nil
 	}
 	if len(p.bare) > 0 {
@@ -238,6 +235,17 @@ func (p *pool[U]) wait(co *coro.Co) error {
 	err := p.suspend(co, p)
 	p.wake = nil
 	return err
+}
+
+// stepReady steps the calls whose awaits are over.
+func (p *pool[U]) stepReady() {
+	ready := p.ready
+	p.ready = nil
+	for _, k := range ready {
+		if !k.done {
+			p.step(k)
+		}
+	}
 }
 
 // AddDoneCallback and Cancel make the pool the Waiter its consumer waits on.
