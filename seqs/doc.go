@@ -18,8 +18,12 @@
 // drawn from lines until the loop (here Reduce) asks for a value, and each value
 // travels the whole chain before the next is drawn.
 //
-//	sizes := seqs.Map(seqs.Filter(seqs.Map(lines, lastField), notDash), atoi)
+//	sizes := seqs.Map(seqs.Filter(seqs.Map(lines, lastField), notDash), toInt)
 //	total := seqs.Reduce(seqs.Take(sizes, 10), 0, add)
+//
+// where lastField, notDash, toInt and add are ordinary functions. The package
+// example is the same pipeline with its failures (a read, a parse) reaching
+// the loop: see Errors below.
 //
 // # Cost
 //

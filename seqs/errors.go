@@ -12,9 +12,14 @@ type unwind struct{}
 // stage's values with a nil error, and, if s fails, one last pair with the zero
 // value and s's error.
 //
-//	for n, err := range seqs.Through(lines.AllErr(), func(lines iter.Seq[string]) iter.Seq[int] {
-//		return seqs.Take(seqs.Filter(seqs.Map(lines, len), positive), 10)
-//	}) { ... }
+//	for line, err := range seqs.Through(g.AllErr(), func(lines iter.Seq[string]) iter.Seq[string] {
+//		return seqs.Take(seqs.Filter(lines, notBlank), 10)
+//	}) {
+//		if err != nil {
+//			return err // g's failure, once the stage has been unwound
+//		}
+//		...
+//	}
 //
 // A failure of s ends the pipeline as an exception ends a chain of Python
 // generators: stage's adapters are unwound by a panic that Through recovers
