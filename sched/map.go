@@ -31,16 +31,18 @@ import (
 // suspends, as [Spawn]'s do.
 //
 // Leaving the loop early (break, return) cancels the calls in flight and
-// waits for them to finish before the range statement ends; their results are
-// dropped. If the calling task is cancelled while the range waits for a
-// result, the calls in flight are cancelled and waited for too, and the loop
-// gets one last pair: the zero value and the cancellation error. A panic in
-// the loop body cancels the calls in flight without waiting. A panic in f
+// waits for them to finish before the range statement ends, as a TaskGroup's
+// exit does; their results are dropped, errors included. A cancellation of
+// the calling task during that wait is not lost: it is thrown again at the
+// task's next await. If the calling task is cancelled while the range waits
+// for a result, the calls in flight are cancelled and waited for too, and the
+// loop gets one last pair: the zero value and the cancellation error. A panic
+// in the loop body cancels the calls in flight without waiting. A panic in f
 // comes out of Run as any task's does.
 //
-// The result must be ranged on co's task, once per call of Map or more (each
-// range is a run of its own over src). Map panics if src or f is nil; ranging it
-// panics if co is not driven by a sched task.
+// Range the result on co's task. Each range is a run of its own, ranging src
+// again: the result is re-iterable if src is. Map panics if src or f is nil;
+// ranging it panics if co is not driven by a sched task.
 func Map[T, U any](co *coro.Co, src iter.Seq[T], limit int, f func(co *coro.Co, v T) (U, error)) iter.Seq2[U, error] {
 	if src == nil {
 		panic("sched.Map: nil sequence")
