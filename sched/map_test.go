@@ -453,3 +453,34 @@ func TestMapMisuse(t *testing.T) {
 		}()
 	}
 }
+
+// Cancelling the calling task while src awaits (a queue with nothing in it)
+// ends the loop the same way: the calls in flight are cancelled and waited
+// for, and the last pair carries the cancellation.
+func TestMapCallerCancelledInSource(t *testing.T) {
+	leaktest.Check(t)
+	var fl flight
+	var got []result
+	mapRun(t, func(co *coro.Co) error {
+		q := sched.NewQueue[int](0)
+		q.PutNowait(7)
+		f := fl.sleeper(func(int) time.Duration { return time.Hour }, nil)
+		consumer := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+			got = collectMap(co, sched.Map(co, q.All(co), 3, f), sched.LoopOf(co).Now())
+			return struct{}{}, nil
+		}))
+		if err := sched.Sleep(co, time.Second); err != nil {
+			return err
+		}
+		consumer.Cancel()
+		_, err := consumer.Await(co)
+		return err
+	})
+	want := []result{{0, sched.ErrCancelled.Error(), time.Second}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pairs (-want +got):\n%s", diff)
+	}
+	if !errors.Is(fl.ended[7], context.Canceled) || fl.now != 0 {
+		t.Errorf("the call for 7 ended with %v, %d in flight; want a cancellation, 0", fl.ended[7], fl.now)
+	}
+}
