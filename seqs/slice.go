@@ -80,19 +80,18 @@ func Slice[T any](s iter.Seq[T], start, stop, step int) iter.Seq[T] {
 		// the index of the next value handed out. islice ends before drawing
 		// once nothing is left to skip and cnt has reached stop.
 		cnt, next := 0, start
-		end := func() bool { return stop >= 0 && cnt >= next && cnt >= stop }
-		if end() {
+		if stop >= 0 && cnt >= next && cnt >= stop {
 			return
 		}
 		stopped := false
 		s(func(v T) bool {
-			if stopped || end() {
+			if stopped || stop >= 0 && cnt >= next && cnt >= stop {
 				misbehaved("seqs.Slice")
 			}
 			i := cnt // v's index
 			cnt++
 			if i < next {
-				return !end() // skipped
+				return stop < 0 || cnt < next || cnt < stop // skipped
 			}
 			if !yield(v) {
 				stopped = true
@@ -106,7 +105,7 @@ func Slice[T any](s iter.Seq[T], start, stop, step int) iter.Seq[T] {
 			if stop >= 0 && next > stop {
 				next = stop
 			}
-			return !end()
+			return stop < 0 || cnt < next || cnt < stop
 		})
 	}
 }
