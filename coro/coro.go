@@ -106,25 +106,6 @@ type Co struct {
 	driver Driver
 }
 
-// NewCo returns a handle whose Suspend yields through yield, bound to d (which
-// may be nil). It is for building coroutine-like objects on a [gen] generator of
-// your own — aiter's async generators are built so — whose generator's body then
-// runs the bodies with this Co. A Coro makes its own Co; most code never calls
-// NewCo.
-func NewCo(yield gen.Yield[Waiter, any], d Driver) *Co {
-	if yield == nil {
-		panic("coro.NewCo: nil yield")
-	}
-	return &Co{yield: yield, driver: d}
-}
-
-// Rebind binds d as the driver of the coroutine co belongs to, from now on. It
-// is for coroutine-like objects that different drivers step in turn (an async
-// generator stepped by one task, then another): each step rebinds the Co its
-// body sees to the caller's driver, as Python's awaits always belong to the
-// task that is awaiting.
-func (co *Co) Rebind(d Driver) { co.driver = d }
-
 // Suspend yields w to the coroutine's driver and returns when the driver
 // resumes it: with the value the driver sends (sched sends nil) and a nil error,
 // or with the error the driver throws (sched throws cancellation errors). After

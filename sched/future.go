@@ -15,15 +15,22 @@ const (
 	cancelled
 )
 
-// callbacks holds done callbacks in registration order; the first is kept
-// apart, since most futures have exactly one (the task awaiting them). They are
-// runners, so that a task can register itself with no closure.
+// callbacks holds the done callbacks of a future, a task or a sleep, in
+// registration order; the first is kept apart, since most have exactly one
+// (the task awaiting them). They are runners, so that a task can register
+// itself with no closure.
 type callbacks struct {
 	first runner
 	more  []runner
 }
 
-func (c *callbacks) add(r runner) {
+// add registers r, or schedules it at once if done: a done callback never runs
+// synchronously, even when added to what is done already.
+func (c *callbacks) add(l *Loop, done bool, r runner) {
+	if done {
+		l.callSoon(r)
+		return
+	}
 	if c.first == nil {
 		c.first = r
 		return
@@ -34,11 +41,11 @@ func (c *callbacks) add(r runner) {
 // schedule hands every callback to the loop, in order, and forgets them.
 func (c *callbacks) schedule(l *Loop) {
 	if c.first != nil {
-		l.ready = append(l.ready, c.first)
+		l.callSoon(c.first)
 		c.first = nil
 	}
 	for i, r := range c.more {
-		l.ready = append(l.ready, r)
+		l.callSoon(r)
 		c.more[i] = nil
 	}
 	c.more = nil
@@ -155,13 +162,7 @@ func (f *Future[T]) AddDoneCallback(fn func()) {
 	f.addRunner(callback(fn))
 }
 
-func (f *Future[T]) addRunner(r runner) {
-	if f.st != pending {
-		f.loop.ready = append(f.loop.ready, r)
-		return
-	}
-	f.cbs.add(r)
-}
+func (f *Future[T]) addRunner(r runner) { f.cbs.add(f.loop, f.st != pending, r) }
 
 // Await returns the future's result, suspending the task until it is done if
 // it is pending (a done future does not suspend at all). Cancelling the task

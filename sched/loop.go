@@ -59,7 +59,7 @@ import (
 	"time"
 
 	"github.com/corio-go/corio/coro"
-	"github.com/corio-go/corio/gen"
+	"github.com/corio-go/corio/internal/hook"
 	"github.com/corio-go/corio/internal/nest"
 )
 
@@ -144,7 +144,7 @@ type Loop struct {
 	failed    []*task  // tasks that failed, to report if never retrieved
 	running   bool
 	closed    bool
-	asyncgens map[asyncGen]struct{} // started, unfinished async generators (asyncio's _asyncgens)
+	asyncgens map[hook.AsyncGen]struct{} // started, unfinished async generators (asyncio's _asyncgens)
 
 	ctx         context.Context // WithContext's, or nil
 	onUnhandled func(task string, err error)
@@ -218,8 +218,13 @@ func (l *Loop) CallSoon(fn func()) {
 	case l.closed:
 		panic("sched.CallSoon: " + ErrClosed.Error())
 	}
-	l.ready = append(l.ready, callback(fn))
+	l.callSoon(callback(fn))
 }
+
+// callSoon appends r to the ready queue: the one way anything becomes ready
+// (a callback, a task step, a due timer, a done callback), so that the order
+// of a run is decided in one place.
+func (l *Loop) callSoon(r runner) { l.ready = append(l.ready, r) }
 
 // CallSoonThreadsafe arranges, from any goroutine, for fn to run on the loop
 // soon, waking the loop if it is idle: asyncio's call_soon_threadsafe. It
@@ -278,7 +283,7 @@ func (l *Loop) drain() {
 
 func (l *Loop) drainLocked() {
 	for _, fn := range l.incoming {
-		l.ready = append(l.ready, callback(fn))
+		l.callSoon(callback(fn))
 	}
 	clear(l.incoming)
 	l.incoming = l.incoming[:0]
@@ -305,7 +310,7 @@ func (l *Loop) step() {
 	if len(l.timers) > 0 {
 		now := l.elapsed()
 		for len(l.timers) > 0 && l.timers[0].when <= now {
-			l.ready = append(l.ready, l.timers.pop())
+			l.callSoon(l.timers.pop())
 		}
 	}
 	batch := l.ready
@@ -600,26 +605,6 @@ func (l *Loop) abandon() {
 	l.ready, l.spare, l.timers = nil, nil, nil
 }
 
-// asyncGen is what an async generator (aiter.Gen) registers with its loop when
-// a task first steps it, so that Run can close it if it is left unfinished.
-type asyncGen = interface {
-	AClose(co *coro.Co) error
-	Close() error
-	State() gen.State
-}
-
-// AsyncGenStarted registers an async generator that a task of the loop started
-// (asyncio's firstiter hook) and returns the function that unregisters it when
-// it finishes. aiter calls it; it is not meant for other code.
-func (t *task) AsyncGenStarted(g asyncGen) (done func()) {
-	l := t.loop
-	if l.asyncgens == nil {
-		l.asyncgens = make(map[asyncGen]struct{})
-	}
-	l.asyncgens[g] = struct{}{}
-	return func() { delete(l.asyncgens, g) }
-}
-
 // shutdownAsyncGens is asyncio's shutdown_asyncgens: every async generator
 // left unfinished is closed by a task of its own, concurrently, and their
 // failures are reported.
@@ -644,8 +629,8 @@ func (l *Loop) shutdownAsyncGens(co *coro.Co) error {
 
 // unregisterAsyncGens forgets and returns the async generators left
 // unfinished, in no particular order (asyncio keeps them in a WeakSet).
-func (l *Loop) unregisterAsyncGens() []asyncGen {
-	gens := make([]asyncGen, 0, len(l.asyncgens))
+func (l *Loop) unregisterAsyncGens() []hook.AsyncGen {
+	gens := make([]hook.AsyncGen, 0, len(l.asyncgens))
 	for g := range l.asyncgens {
 		gens = append(gens, g)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
+	"github.com/corio-go/corio/internal/hook"
 )
 
 // taskCounter numbers tasks for their default names, across loops, as asyncio
@@ -149,11 +150,11 @@ func spawn[T any](l *Loop, fn, name string, c *coro.Coro[T]) *Task[T] {
 	t.self = t
 	if l.closed {
 		t.finish(ErrClosed)
-	} else if err := c.Bind(&t.task); err != nil {
+	} else if err := c.Bind((*driver)(&t.task)); err != nil {
 		t.finish(err) // awaited, driven, or another task's already
 	} else {
 		l.tasks.push(&t.task)
-		l.ready = append(l.ready, t)
+		l.callSoon(t)
 		if l.trace != nil {
 			l.event("spawn", "task", t.Name())
 		}
@@ -186,7 +187,7 @@ func (t *Task[T]) run() {
 		return
 	}
 	if w == nil { // a bare yield (Sleep(0)): run again next iteration
-		t.loop.ready = append(t.loop.ready, t)
+		t.loop.callSoon(t)
 		if t.loop.trace != nil {
 			t.loop.event("yield", "task", t.Name())
 		}
@@ -349,12 +350,15 @@ func (t *task) AddDoneCallback(fn func()) {
 	t.addRunner(callback(fn))
 }
 
-func (t *task) addRunner(r runner) {
-	if t.st == taskDone {
-		t.loop.ready = append(t.loop.ready, r)
-		return
+func (t *task) addRunner(r runner) { t.cbs.add(t.loop, t.st == taskDone, r) }
+
+// redeliverCancel arranges for a cancellation the task already received, and
+// swallowed where it could not be returned (an iterator's end), to be thrown
+// again at its next await. It does not count as a new request.
+func (t *task) redeliverCancel() {
+	if t.st != taskDone {
+		t.mustCancel = true
 	}
-	t.cbs.add(r)
 }
 
 // Cancel asks the task to cancel: ErrCancelled is thrown into its coroutine at
@@ -415,22 +419,55 @@ func (t *task) Context() context.Context {
 	return x.ctx
 }
 
+// driver is the task as its coroutine's coro.Driver: a type of its own, so
+// that the hooks below are not methods of Task.
+type driver task
+
+var (
+	_ coro.PanicWrapper = (*driver)(nil)
+	_ hook.FirstIter    = (*driver)(nil)
+)
+
+func (d *driver) Context() context.Context { return (*task)(d).Context() }
+
 // WrapPanic implements coro.PanicWrapper: it records the task and the stack
 // where the panic started.
-func (t *task) WrapPanic(v any) any {
+func (d *driver) WrapPanic(v any) any {
 	if p, ok := v.(*PanicError); ok {
 		return p
 	}
-	return &PanicError{Value: v, Task: t.Name(), Stack: debug.Stack()}
+	return &PanicError{Value: v, Task: (*task)(d).Name(), Stack: debug.Stack()}
+}
+
+// AsyncGenStarted registers an async generator that a task of the loop
+// started (asyncio's firstiter hook) and returns the function that unregisters
+// it when it finishes.
+func (d *driver) AsyncGenStarted(g hook.AsyncGen) (done func()) {
+	l := d.loop
+	if l.asyncgens == nil {
+		l.asyncgens = make(map[hook.AsyncGen]struct{})
+	}
+	l.asyncgens[g] = struct{}{}
+	return func() { delete(l.asyncgens, g) }
 }
 
 // String describes the task for deadlock reports.
 func (t *task) String() string { return "Task " + t.Name() }
 
-// taskOf returns the sched task driving co, or nil.
+// taskOf returns the sched task driving co, or nil. An async generator's
+// coroutine has a driver that delegates to the task stepping it.
 func taskOf(co *coro.Co) *task {
-	t, _ := co.Driver().(*task)
-	return t
+	d := co.Driver()
+	for {
+		switch x := d.(type) {
+		case *driver:
+			return (*task)(x)
+		case hook.Delegator:
+			d = x.Delegate()
+		default:
+			return nil
+		}
+	}
 }
 
 // taskList is an intrusive doubly linked list of the loop's live tasks.

@@ -63,7 +63,15 @@ func (l *Loop) AfterFunc(d time.Duration, fn func()) *Timer {
 		panic("sched.AfterFunc: " + ErrClosed.Error())
 	}
 	t := &Timer{}
-	l.schedule(t, d, callback(fn))
+	l.startTimer(t, d, callback(fn))
+	return t
+}
+
+// soonTimer returns a stoppable timer already on the ready queue: asyncio's
+// call_soon handle, for a deadline that has passed.
+func (l *Loop) soonTimer(r runner) *Timer {
+	t := &Timer{loop: l, r: r, index: -1}
+	l.callSoon(t)
 	return t
 }
 
@@ -72,9 +80,9 @@ func (l *Loop) AfterFunc(d time.Duration, fn func()) *Timer {
 // so it never fires and does not keep the loop alive.
 const never = time.Duration(math.MaxInt64)
 
-// schedule sets t to run r once d has passed. A deadline past the end of the
+// startTimer sets t to run r once d has passed. A deadline past the end of the
 // clock saturates to never rather than wrapping round into the past.
-func (l *Loop) schedule(t *Timer, d time.Duration, r runner) {
+func (l *Loop) startTimer(t *Timer, d time.Duration, r runner) {
 	l.timerSeq++
 	now := l.elapsed()
 	if d > never-now {
@@ -102,7 +110,7 @@ func Sleep(co *coro.Co, d time.Duration) error {
 		return errNoLoop
 	}
 	s := &sleeper{}
-	l.schedule(&s.t, d, s)
+	l.startTimer(&s.t, d, s)
 	for s.st == pending {
 		if _, err := co.Suspend(s); err != nil {
 			s.t.Stop()
@@ -134,13 +142,7 @@ func (s *sleeper) run() {
 
 func (s *sleeper) AddDoneCallback(fn func()) { s.addRunner(callback(fn)) }
 
-func (s *sleeper) addRunner(r runner) {
-	if s.st != pending {
-		s.t.loop.ready = append(s.t.loop.ready, r)
-		return
-	}
-	s.cbs.add(r)
-}
+func (s *sleeper) addRunner(r runner) { s.cbs.add(s.t.loop, s.st != pending, r) }
 
 // Cancel ends the sleep by cancellation, as cancelling asyncio's sleep future
 // does.

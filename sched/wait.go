@@ -372,10 +372,7 @@ func WithTimeout(co *coro.Co, d time.Duration, body func(co *coro.Co) error) err
 	}
 	var h *Timer
 	if d <= 0 {
-		// asyncio's call_soon when the deadline has passed: a stoppable timer
-		// put straight on the ready queue.
-		h = &Timer{loop: l, r: callback(onTimeout), index: -1}
-		l.ready = append(l.ready, h)
+		h = l.soonTimer(callback(onTimeout)) // asyncio's call_soon once the deadline has passed
 	} else {
 		h = l.AfterFunc(d, onTimeout)
 	}
