@@ -80,7 +80,7 @@ var _ hook.AsyncGen = (*Gen[int, int])(nil)
 // A Gen dropped while suspended is closed by the runtime, as a [gen.Gen] is;
 // its cleanup cannot await then.
 type Gen[Y, S any] struct {
-	p    *pullState[Y, S]      // what the body's coroutine refers to
+	p    *pullState[Y, S]     // what the body's coroutine refers to
 	g    *coro.Coro[struct{}] // pull mode's coroutine; nil until then
 	done func()               // unregisters from the loop
 	st   gen.State            // Created, Running (a step in progress), Suspended, Closed
