@@ -157,7 +157,7 @@ func (f *Future[T]) Result() (T, error) {
 // scheduled at once.
 func (f *Future[T]) AddDoneCallback(fn func()) {
 	if fn == nil {
-		panic("sched: AddDoneCallback of a nil func")
+		panic("sched.Future.AddDoneCallback: nil func")
 	}
 	f.addRunner(callback(fn))
 }

@@ -272,7 +272,7 @@ func (q *Queue[T]) All(co *coro.Co) iter.Seq[T] {
 						t.redeliverCancel()
 					}
 				case err == errNoLoop || errors.Is(err, errBoundLoop):
-					panic("sched: Queue.All: " + err.Error())
+					panic("sched.Queue.All: " + err.Error())
 				}
 				return
 			}

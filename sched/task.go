@@ -109,15 +109,17 @@ func SpawnNamed[T any](co *coro.Co, name string, c *coro.Coro[T]) *Task[T] {
 }
 
 // TaskInfo is a task seen without its result type: what [Current] returns.
+// Its methods are those of [Task], documented there; like Task's, they are for
+// the loop's goroutine.
 type TaskInfo interface {
-	Name() string
-	SetName(name string)
-	Done() bool
-	Cancelled() bool
-	Cancel() bool
-	Cancelling() int
-	Uncancel() int
-	AddDoneCallback(fn func())
+	Name() string              // "Task-N" unless named: Task.get_name
+	SetName(name string)       // Task.set_name
+	Done() bool                // whether the task has finished
+	Cancelled() bool           // whether it finished by cancellation
+	Cancel() bool              // ask it to cancel; false if it is done (see Task.Cancel)
+	Cancelling() int           // cancellation requests not taken back (Task.cancelling)
+	Uncancel() int             // take one back; how many remain (Task.uncancel)
+	AddDoneCallback(fn func()) // fn runs on the loop once the task is done
 }
 
 // Current returns the task whose coroutine co belongs to (asyncio's
@@ -345,7 +347,7 @@ func (t *task) SetName(name string) { t.name = name }
 // with a future's rules (see [Future.AddDoneCallback]).
 func (t *task) AddDoneCallback(fn func()) {
 	if fn == nil {
-		panic("sched: AddDoneCallback of a nil func")
+		panic("sched.Task.AddDoneCallback: nil func")
 	}
 	t.addRunner(callback(fn))
 }
