@@ -322,3 +322,17 @@ func (c *Coro[T]) State() gen.State {
 	}
 	return c.g.State()
 }
+
+// Awaitables converts a slice of some awaitable type — tasks, futures,
+// coroutine objects — to a slice of Awaitable, for functions that take
+// ...Awaitable[T], such as sched.Gather: Go does not convert []*Task[T] to
+// []Awaitable[T] by itself.
+//
+//	results, err := sched.Gather(co, coro.Awaitables(tasks)...)
+func Awaitables[A Awaitable[T], T any](s []A) []Awaitable[T] {
+	aws := make([]Awaitable[T], len(s))
+	for i, a := range s {
+		aws[i] = a
+	}
+	return aws
+}

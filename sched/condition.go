@@ -124,7 +124,7 @@ func (c *Condition) NotifyAll() { c.Notify(c.waiters.n) }
 func (c *Condition) notify(n int) {
 	i := 0
 	for w := c.waiters.head; w != nil && i < n; w = w.next {
-		if w.st == pending {
+		if !w.Done() {
 			i++
 			w.wake()
 		}

@@ -54,6 +54,7 @@ var (
 	errNilError   = errors.New("sched: SetError of a nil error")
 	errEmptyWait  = errors.New("sched: Wait of no tasks")
 	errNoTask     = errors.New("sched: WithTimeout outside a task")
+	errNotStarted = errors.New("sched: Group.Start: the task returned without calling ready")
 )
 
 // PanicError is the value Run and RunOn panic with when a task panics: the

@@ -27,7 +27,7 @@ func (e *Event) Set() {
 	}
 	e.set = true
 	for w := e.waiters.head; w != nil; w = w.next {
-		if w.st == pending {
+		if !w.Done() {
 			w.wake()
 		}
 	}

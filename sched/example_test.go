@@ -281,3 +281,20 @@ func ExampleRun_deadlock() {
 	// Output:
 	// true
 }
+
+// Gather of a slice of tasks: coro.Awaitables turns it into the awaitables
+// Gather takes.
+func ExampleGather_tasks() {
+	sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
+		var tasks []*sched.Task[int]
+		for _, n := range []int{3, 1, 2} {
+			tasks = append(tasks, sched.Spawn(co, coro.New(func(co *coro.Co) (int, error) {
+				return n * 10, sched.Sleep(co, time.Duration(n)*time.Second)
+			})))
+		}
+		res, err := sched.Gather(co, coro.Awaitables(tasks)...)
+		fmt.Println(res, err, sched.LoopOf(co).Now().Format(time.TimeOnly))
+		return struct{}{}, nil
+	}), sched.VirtualTime())
+	// Output: [30 10 20] <nil> 00:00:03
+}

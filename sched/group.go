@@ -80,13 +80,18 @@ func WithGroup(co *coro.Co, body func(co *coro.Co, g *Group) error) error {
 // finished (Wait or Exit has returned) or is shutting down after a failure or
 // Cancel, as asyncio's create_task on such a group raises.
 func (g *Group) Spawn(fn func(co *coro.Co) error) {
+	g.spawn("sched.Group.Spawn", fn)
+}
+
+// spawn is Spawn; name is the caller's, for its panics.
+func (g *Group) spawn(name string, fn func(co *coro.Co) error) *Task[struct{}] {
 	switch {
 	case fn == nil:
-		panic("sched.Group.Spawn: nil func")
+		panic(name + ": nil func")
 	case g.exiting && g.live == 0:
-		panic("sched.Group.Spawn: the group has finished")
+		panic(name + ": the group has finished")
 	case g.aborting:
-		panic("sched.Group.Spawn: the group is shutting down")
+		panic(name + ": the group is shutting down")
 	}
 	t := SpawnOn(g.loop, coro.New(func(co *coro.Co) (struct{}, error) {
 		return struct{}{}, fn(co)
@@ -97,6 +102,46 @@ func (g *Group) Spawn(fn func(co *coro.Co) error) {
 	g.tasks = append(g.tasks, t)
 	g.live++
 	t.AddDoneCallback(func() { g.taskDone(t) })
+	return t
+}
+
+// Start runs fn as a new task of the group and waits until fn calls ready:
+// Trio's nursery.start, for a task that must finish setting up (bind a port,
+// open a file) before its starter goes on. Start returns nil once ready is
+// called; if fn returns first, Start returns fn's error (or an error saying it
+// never called ready), and that error is not a failure of the group. If the
+// task that called Start is cancelled while it waits, fn's task is cancelled
+// too and Start returns the cancellation. After ready, fn is an ordinary task
+// of the group. Start panics as Spawn does on a finished or failing group.
+func (g *Group) Start(co *coro.Co, fn func(co *coro.Co, ready func()) error) error {
+	if fn == nil {
+		panic("sched.Group.Start: nil func")
+	}
+	started := NewFutureOn[struct{}](g.loop)
+	ready := func() {
+		if !started.Done() {
+			started.SetResult(struct{}{})
+		}
+	}
+	t := g.spawn("sched.Group.Start", func(co *coro.Co) error {
+		err := fn(co, ready)
+		if started.Done() {
+			return err
+		}
+		// Ended before ready: the error is Start's, not the group's.
+		if err == nil {
+			err = errNotStarted
+		}
+		started.SetError(err)
+		return nil
+	})
+	if _, err := started.Await(co); err != nil {
+		if !started.Done() || started.Cancelled() { // the starter was cancelled
+			t.Cancel()
+		}
+		return err
+	}
+	return nil
 }
 
 // taskDone is asyncio's TaskGroup._on_task_done.
@@ -105,7 +150,7 @@ func (g *Group) taskDone(t *Task[struct{}]) {
 	if g.onCompleted != nil && g.live == 0 && !g.onCompleted.Done() {
 		g.onCompleted.SetResult(struct{}{})
 	}
-	if t.cancelled {
+	if t.Cancelled() {
 		return
 	}
 	_, err := t.Result()

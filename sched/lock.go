@@ -65,7 +65,7 @@ func (m *Lock) Release() {
 // wakeUpFirst wakes the first waiter if it is not done already. A done one
 // will run and either take the lock or, cancelled, call this again.
 func (m *Lock) wakeUpFirst() {
-	if w := m.waiters.head; w != nil && w.st == pending {
+	if w := m.waiters.head; w != nil && !w.Done() {
 		w.wake()
 	}
 }

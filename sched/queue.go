@@ -241,12 +241,12 @@ func (q *Queue[T]) Shutdown(immediate bool) {
 	}
 	// Every getter and putter re-checks the queue and sees the shutdown.
 	for w := q.getters.popFront(); w != nil; w = q.getters.popFront() {
-		if w.st == pending {
+		if !w.Done() {
 			w.wake()
 		}
 	}
 	for w := q.putters.popFront(); w != nil; w = q.putters.popFront() {
-		if w.st == pending {
+		if !w.Done() {
 			w.wake()
 		}
 	}

@@ -49,7 +49,7 @@ func (s *Semaphore) Locked() bool {
 		return true
 	}
 	for w := s.waiters.head; w != nil; w = w.next {
-		if w.st != cancelled {
+		if !w.Cancelled() {
 			return true
 		}
 	}
@@ -73,7 +73,7 @@ func (s *Semaphore) Acquire(co *coro.Co) error {
 	err = w.await(co)
 	s.waiters.remove(w)
 	if err != nil {
-		if isCancel(err) && w.st != cancelled {
+		if isCancel(err) && !w.Cancelled() {
 			// Woken, so handed a permit, then cancelled: pass it on.
 			s.value++
 			s.wakeUpNext()
@@ -101,7 +101,7 @@ func (s *Semaphore) Release() {
 // wakeUpNext hands a permit to the first waiter that is not done.
 func (s *Semaphore) wakeUpNext() {
 	for w := s.waiters.head; w != nil; w = w.next {
-		if w.st == pending {
+		if !w.Done() {
 			s.value--
 			w.wake()
 			return

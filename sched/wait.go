@@ -1,8 +1,6 @@
 package sched
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"sync/atomic"
@@ -279,7 +277,7 @@ func Wait[T any](co *coro.Co, tasks []*Task[T], when ReturnWhen, timeout time.Du
 			}
 			counter--
 			if counter <= 0 || when == FirstCompleted ||
-				when == FirstException && !t.cancelled && t.err != nil {
+				when == FirstException && !t.Cancelled() && t.err != nil {
 				if th != nil {
 					th.Stop()
 				}
@@ -350,50 +348,6 @@ func cancelAndWait[T any](co *coro.Co, l *Loop, f future[T]) error {
 	f.Cancel()
 	_, err := w.Await(co)
 	return err
-}
-
-// WithTimeout runs body (inline, on the calling task) with a deadline d from
-// now: asyncio.timeout. When the deadline passes, the task is cancelled; if body
-// then returns a cancellation error, WithTimeout returns an error matching
-// ErrTimeout instead (and the cancellation it caused is taken back with
-// Uncancel). A cancellation from elsewhere still comes out as a cancellation. A
-// d <= 0 expires at the next iteration. WithTimeout must be called from a sched
-// task.
-func WithTimeout(co *coro.Co, d time.Duration, body func(co *coro.Co) error) error {
-	t := taskOf(co)
-	if t == nil {
-		return errNoTask
-	}
-	l := t.loop
-	cancelling := t.Cancelling()
-	expiring := false
-	onTimeout := func() {
-		t.Cancel()
-		expiring = true
-	}
-	var h *Timer
-	if d <= 0 {
-		h = l.soonTimer(callback(onTimeout)) // asyncio's call_soon once the deadline has passed
-	} else {
-		h = l.AfterFunc(d, onTimeout)
-	}
-	err := body(co)
-	h.Stop()
-	if expiring && t.Uncancel() <= cancelling && errors.Is(err, context.Canceled) {
-		return ErrTimeout
-	}
-	return err
-}
-
-// WithDeadline is WithTimeout with an absolute deadline on the loop's clock
-// ([Loop.Now]): asyncio.timeout_at. A deadline already past expires at the next
-// iteration; one so far ahead that the clock cannot reach it never expires.
-func WithDeadline(co *coro.Co, deadline time.Time, body func(co *coro.Co) error) error {
-	l := LoopOf(co)
-	if l == nil {
-		return errNoTask
-	}
-	return WithTimeout(co, deadline.Sub(l.Now()), body)
 }
 
 // Shield awaits aw while protecting it from cancellation: asyncio.shield. If the

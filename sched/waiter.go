@@ -34,12 +34,12 @@ func (w *waiter) String() string { return w.what + " (" + w.state() + ")" }
 // once w has a result, ErrCancelled if w was cancelled, or the error a
 // cancellation or Close throws at the suspension.
 func (w *waiter) await(co *coro.Co) error {
-	for w.st == pending {
+	for !w.Done() {
 		if _, err := co.Suspend(w); err != nil {
 			return err
 		}
 	}
-	if w.st == cancelled {
+	if w.Cancelled() {
 		return ErrCancelled
 	}
 	return nil
@@ -100,7 +100,7 @@ func (q *waitList) popFront() *waiter {
 // wakeNext is Queue._wakeup_next: pop waiters until one is pending, and wake it.
 func (q *waitList) wakeNext() {
 	for w := q.popFront(); w != nil; w = q.popFront() {
-		if w.st == pending {
+		if !w.Done() {
 			w.wake()
 			return
 		}
@@ -110,7 +110,7 @@ func (q *waitList) wakeNext() {
 // allCancelled reports whether every waiter is cancelled (true when empty).
 func (q *waitList) allCancelled() bool {
 	for w := q.head; w != nil; w = w.next {
-		if w.st != cancelled {
+		if !w.Cancelled() {
 			return false
 		}
 	}

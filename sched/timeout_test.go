@@ -1,0 +1,152 @@
+package sched_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/internal/leaktest"
+	"github.com/corio-go/corio/sched"
+)
+
+func TestTimeoutReschedule(t *testing.T) {
+	leaktest.Check(t)
+	var tr traceLog
+	traceRun(t, true, func(co *coro.Co) error {
+		l := sched.LoopOf(co)
+		t0 := l.Now()
+		rel := func(at time.Time) string { return fmt.Sprintf("%.1f", at.Sub(t0).Seconds()) }
+		var cm *sched.Timeout
+		err := sched.Scope(co, time.Second, func(co *coro.Co, to *sched.Timeout) error {
+			cm = to
+			tr.add("when %s, expired %s", rel(to.When()), traceBool(to.Expired()))
+			to.Reschedule(l.Now().Add(3 * time.Second))
+			if err := sched.Sleep(co, 2*time.Second); err != nil {
+				return err
+			}
+			tr.add("at %s: slept 2, when %s", rel(l.Now()), rel(to.When()))
+			to.Reschedule(time.Time{})
+			if to.When().IsZero() {
+				tr.add("when None")
+			}
+			if err := sched.Sleep(co, 5*time.Second); err != nil {
+				return err
+			}
+			tr.add("at %s: slept 5 with no deadline", rel(l.Now()))
+			to.Reschedule(l.Now().Add(-time.Second))
+			tr.add("expired %s right after moving the deadline into the past", traceBool(to.Expired()))
+			if err := sched.Sleep(co, time.Second); err != nil {
+				return err
+			}
+			tr.add("not reached")
+			return nil
+		})
+		if errors.Is(err, sched.ErrTimeout) {
+			tr.add("at %s: TimeoutError, expired %s", rel(l.Now()), traceBool(cm.Expired()))
+		}
+		if cm.Reschedule(time.Time{}) != nil {
+			tr.add("reschedule after the block: RuntimeError")
+		}
+		err = sched.Scope(co, time.Second, func(co *coro.Co, to *sched.Timeout) error {
+			cm = to
+			return sched.Sleep(co, 500*time.Millisecond)
+		})
+		if err != nil {
+			return err
+		}
+		tr.add("at %s: block done in time, expired %s", rel(l.Now()), traceBool(cm.Expired()))
+		return nil
+	})
+	traceCompare(t, "timeout_reschedule", tr)
+}
+
+// MoveOnAfter: the deadline passing ends the block without an error and
+// reports it; a body that ends in time, or fails, is reported as it is.
+func TestMoveOnAfter(t *testing.T) {
+	leaktest.Check(t)
+	boom := errors.New("boom")
+	tgRun(t, func(co *coro.Co) error {
+		l := sched.LoopOf(co)
+		t0 := l.Now()
+		expired, err := sched.MoveOnAfter(co, time.Second, func(co *coro.Co) error {
+			return sched.Sleep(co, time.Hour)
+		})
+		if !expired || err != nil || l.Now().Sub(t0) != time.Second {
+			t.Errorf("MoveOnAfter of a long sleep = %v, %v after %v; want true, nil after 1s", expired, err, l.Now().Sub(t0))
+		}
+		expired, err = sched.MoveOnAfter(co, time.Second, func(co *coro.Co) error { return sched.Sleep(co, time.Millisecond) })
+		if expired || err != nil {
+			t.Errorf("MoveOnAfter of a short sleep = %v, %v; want false, nil", expired, err)
+		}
+		expired, err = sched.MoveOnAfter(co, time.Second, func(co *coro.Co) error { return boom })
+		if expired || err != boom {
+			t.Errorf("MoveOnAfter of a failing body = %v, %v; want false, %v", expired, err, boom)
+		}
+		// A cancellation from outside is not the timeout's: it comes out.
+		me := sched.Current(co)
+		l.AfterFunc(time.Millisecond, func() { me.Cancel() })
+		expired, err = sched.MoveOnAfter(co, time.Second, func(co *coro.Co) error { return sched.Sleep(co, time.Hour) })
+		if expired || !errors.Is(err, sched.ErrCancelled) {
+			t.Errorf("MoveOnAfter cancelled from outside = %v, %v; want false and the cancellation", expired, err)
+		}
+		me.Uncancel()
+		return nil
+	})
+}
+
+// Group.Start waits until the child calls ready; a child that fails first
+// fails Start, not the group; a cancelled starter cancels the child.
+func TestGroupStart(t *testing.T) {
+	leaktest.Check(t)
+	tgRun(t, func(co *coro.Co) error {
+		l := sched.LoopOf(co)
+		t0 := l.Now()
+		var events []string
+		err := sched.WithGroup(co, func(co *coro.Co, g *sched.Group) error {
+			err := g.Start(co, func(co *coro.Co, ready func()) error {
+				if err := sched.Sleep(co, time.Second); err != nil { // setting up
+					return err
+				}
+				ready()
+				events = append(events, "ready")
+				return sched.Sleep(co, time.Second)
+			})
+			events = append(events, fmt.Sprintf("Start returned %v at %v", err, l.Now().Sub(t0)))
+
+			err = g.Start(co, func(co *coro.Co, ready func()) error { return grErrA })
+			events = append(events, fmt.Sprintf("failing Start: %v", err))
+			err = g.Start(co, func(co *coro.Co, ready func()) error { return nil })
+			events = append(events, fmt.Sprintf("Start without ready: %v", err != nil))
+			return nil
+		})
+		events = append(events, fmt.Sprintf("group: %v at %v", err, l.Now().Sub(t0)))
+		want := []string{
+			"ready", // the child goes on until it next waits; Start returns an iteration later
+			"Start returned <nil> at 1s",
+			"failing Start: a failed",
+			"Start without ready: true",
+			"group: <nil> at 2s",
+		}
+		if fmt.Sprint(events) != fmt.Sprint(want) {
+			t.Errorf("events = %q; want %q", events, want)
+		}
+
+		var childErr error
+		starter := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+			return struct{}{}, sched.WithGroup(co, func(co *coro.Co, g *sched.Group) error {
+				return g.Start(co, func(co *coro.Co, ready func()) error {
+					childErr = sched.Sleep(co, time.Hour)
+					return childErr
+				})
+			})
+		}))
+		sched.Sleep(co, time.Second)
+		starter.Cancel()
+		if _, err := starter.Await(co); !errors.Is(err, sched.ErrCancelled) || !errors.Is(childErr, sched.ErrCancelled) {
+			t.Errorf("cancelled starter = %v, child = %v; want both cancelled", err, childErr)
+		}
+		return nil
+	})
+}
