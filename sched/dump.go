@@ -10,9 +10,10 @@ import (
 // Trace makes the loop log its scheduling events to h, for seeing what the loop
 // does step by step: a task spawned, taken from the ready queue (started or
 // resumed, and by what), suspended on what, its done callback registered, done
-// (with its result); a timer set and fired. Each record's message is the event;
-// its attributes name the task and what it waits on. Tracing costs a nil check
-// per event when off.
+// (with its result); a timer set and fired; and each iteration of the loop as
+// it begins (the clock, and how many callbacks it will run). Each record's
+// message is the event; its attributes name the task and what it waits on.
+// Tracing costs a nil check per event when off.
 func Trace(h slog.Handler) Option {
 	return func(l *Loop) { l.trace = slog.New(h) }
 }

@@ -160,17 +160,22 @@ func TestTraceEventsTwoTasks(t *testing.T) {
 	}
 	want := []string{
 		`msg=spawn task=main`,
+		`msg=iteration now=0s ready=1`,
 		`msg=start task=main`,
 		`msg=spawn task=child`,
 		`msg=suspend task=main on="Task child"`,
 		`msg="callback registered" task=main on="Task child"`,
+		`msg=iteration now=0s ready=1`,
 		`msg=start task=child`,
 		`msg="timer set" due=1s`,
 		`msg=suspend task=child on="Sleep (due at +1s)"`,
 		`msg="callback registered" task=child on="Sleep (due at +1s)"`,
+		`msg=iteration now=1s ready=1`,
 		`msg="timer fired" due=1s for="Sleep (due at +1s)"`,
+		`msg=iteration now=1s ready=1`,
 		`msg=resume task=child by="Sleep (due at +1s)"`,
 		`msg=done task=child result=7`,
+		`msg=iteration now=1s ready=1`,
 		`msg=resume task=main by="Task child"`,
 		`msg=done task=main result=7`,
 	}

@@ -1,10 +1,12 @@
 package sched
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -87,6 +89,8 @@ type Loop struct {
 	timerSeq uint64
 
 	virtual bool
+	sim     *simulation   // Seed's; nil for asyncio's FIFO order
+	jitter  time.Duration // Jitter's, under Seed
 	start   time.Time     // the clock's origin
 	vnow    time.Duration // the virtual clock, since start
 	idle    *time.Timer   // the real-time wait for the next timer
@@ -96,7 +100,8 @@ type Loop struct {
 	failed    []*task  // tasks that failed, to report if never retrieved
 	running   bool
 	closed    bool
-	asyncgens map[hook.AsyncGen]struct{} // started, unfinished async generators (asyncio's _asyncgens)
+	asyncgens map[hook.AsyncGen]uint64 // started, unfinished async generators (asyncio's _asyncgens), by start order
+	genSeq    uint64
 
 	ctx         context.Context // WithContext's, or nil
 	onUnhandled func(task string, err error)
@@ -267,6 +272,12 @@ func (l *Loop) step() {
 	}
 	batch := l.ready
 	l.ready = l.spare[:0]
+	if l.sim != nil {
+		l.sim.shuffle(batch)
+	}
+	if l.trace != nil {
+		l.event("iteration", "now", l.elapsed(), "ready", len(batch))
+	}
 	for i, r := range batch {
 		batch[i] = nil
 		r.run()
@@ -580,12 +591,14 @@ func (l *Loop) shutdownAsyncGens(co *coro.Co) error {
 }
 
 // unregisterAsyncGens forgets and returns the async generators left
-// unfinished, in no particular order (asyncio keeps them in a WeakSet).
+// unfinished, in the order they started (asyncio keeps them in a WeakSet, in
+// no particular order; a fixed one keeps runs reproducible).
 func (l *Loop) unregisterAsyncGens() []hook.AsyncGen {
 	gens := make([]hook.AsyncGen, 0, len(l.asyncgens))
 	for g := range l.asyncgens {
 		gens = append(gens, g)
 	}
+	slices.SortFunc(gens, func(a, b hook.AsyncGen) int { return cmp.Compare(l.asyncgens[a], l.asyncgens[b]) })
 	clear(l.asyncgens)
 	return gens
 }

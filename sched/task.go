@@ -148,7 +148,12 @@ func spawn[T any](l *Loop, fn, name string, c *coro.Coro[T]) *Task[T] {
 	t := &Task[T]{c: c}
 	t.loop = l
 	t.name = name
-	t.id = taskCounter.Add(1)
+	if l.sim != nil {
+		l.sim.nextID++
+		t.id = l.sim.nextID
+	} else {
+		t.id = taskCounter.Add(1)
+	}
 	t.self = t
 	if l.closed {
 		t.finish(ErrClosed)
@@ -447,9 +452,10 @@ func (d *driver) WrapPanic(v any) any {
 func (d *driver) AsyncGenStarted(g hook.AsyncGen) (done func()) {
 	l := d.loop
 	if l.asyncgens == nil {
-		l.asyncgens = make(map[hook.AsyncGen]struct{})
+		l.asyncgens = make(map[hook.AsyncGen]uint64)
 	}
-	l.asyncgens[g] = struct{}{}
+	l.genSeq++
+	l.asyncgens[g] = l.genSeq
 	return func() { delete(l.asyncgens, g) }
 }
 

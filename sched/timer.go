@@ -89,6 +89,12 @@ func (l *Loop) startTimer(t *Timer, d time.Duration, r runner) {
 		*t = Timer{loop: l, r: r, when: never, seq: l.timerSeq, index: -1, never: true}
 		return
 	}
+	if l.sim != nil && l.jitter > 0 {
+		d += l.sim.lateness(l.jitter) // never early: only ever later
+		if d > never-now {
+			d = never - now - 1
+		}
+	}
 	*t = Timer{loop: l, r: r, when: now + d, seq: l.timerSeq}
 	l.timers.push(t)
 	if l.trace != nil {

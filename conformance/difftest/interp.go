@@ -120,7 +120,11 @@ type interp struct {
 }
 
 // Interpret runs p on sched.Run with a virtual clock and returns its trace.
-func Interpret(p *Prog) Result {
+func Interpret(p *Prog) Result { return InterpretWith(p, sched.VirtualTime()) }
+
+// InterpretWith runs p on sched.Run with opts (a seeded loop, a trace) and
+// returns its trace.
+func InterpretWith(p *Prog, opts ...sched.Option) Result {
 	in := &interp{p: p, tasks: map[int]*sched.Task[int]{}}
 	in.res.MainEnd = -1
 	for _, q := range p.Queues {
@@ -154,7 +158,7 @@ func Interpret(p *Prog) Result {
 		in.res.MainEnd = len(in.res.Lines)
 		return v, err
 	})
-	v, err := sched.Run(main, sched.VirtualTime(), sched.OnUnhandledError(in.unhandled))
+	v, err := sched.Run(main, append(opts, sched.OnUnhandledError(in.unhandled))...)
 	in.dying = false
 	switch {
 	case errors.Is(err, sched.ErrDeadlock):
