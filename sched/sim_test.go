@@ -233,9 +233,9 @@ func TestCheckGuaranteesCatches(t *testing.T) {
 		return e
 	}
 	for name, evs := range map[string][]event{
-		"two steps": {ev("iteration", "now", "0s"), ev("start", "task", "a"), ev("resume", "task", "a", "by", "ready queue")},
+		"two steps":                 {ev("iteration", "now", "0s"), ev("start", "task", "a"), ev("resume", "task", "a", "by", "ready queue")},
 		"synchronous done callback": {ev("iteration", "now", "0s"), ev("done", "task", "b"), ev("resume", "task", "a", "by", "Task b")},
-		"early timer": {ev("iteration", "now", "1s"), ev("timer fired", "due", "2s")},
+		"early timer":               {ev("iteration", "now", "1s"), ev("timer fired", "due", "2s")},
 	} {
 		if checkGuarantees(evs) == nil {
 			t.Errorf("%s: not caught", name)
