@@ -52,9 +52,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
+	"runtime"
 
 	"github.com/corio-go/corio/gen"
 	"github.com/corio-go/corio/internal/nest"
+	"github.com/corio-go/corio/internal/owner"
 )
 
 // Awaitable is anything a coroutine can await: Await suspends the coroutine
@@ -102,7 +105,7 @@ var errNilThrow = errors.New("coro: Throw of a nil error")
 // gave it, and not keep it after it returns. The zero value is not usable; Co is
 // never copied.
 type Co struct {
-	yield  gen.Yield[Waiter, any] // nil while no generator runs the body
+	c      *core // the coroutine it suspends; nil if none (an escaped Co)
 	driver Driver
 }
 
@@ -112,10 +115,26 @@ type Co struct {
 // the driver closes the coroutine it returns [gen.ErrGeneratorExit]: return it.
 // This is the primitive awaitables are built on; a body rarely calls it itself.
 //
-// Suspend panics when co belongs to a coroutine with no driver, which happens
-// only if a Co escapes its body.
+// Suspend panics when co belongs to no running coroutine, which happens only
+// if a Co escapes its body.
 func (co *Co) Suspend(w Waiter) (any, error) {
-	return co.yield(w)
+	c := co.c
+	if c == nil || c.st != gen.Running || c.yf == nil {
+		panic("coro.Co.Suspend: the coroutine is not running (a Co used outside its body?)")
+	}
+	if c.closing {
+		// Suspending after GeneratorExit ignores it: unwind the body.
+		c.ignored = true
+		panic(unwind{})
+	}
+	c.st = gen.Suspended
+	if !c.yf(w) {
+		// Only iter.Pull's stop makes its yield return false, and nothing calls it.
+		panic("coro.Co.Suspend: internal error: coroutine stopped while suspended")
+	}
+	in, err := c.in, c.inErr
+	c.in, c.inErr = nil, nil // retain nothing the driver sent
+	return in, err
 }
 
 // Driver returns the Driver bound to the coroutine (nil if none).
@@ -138,24 +157,51 @@ func (co *Co) Context() context.Context {
 //
 // A Coro that is dropped while a driver has it suspended is closed by the
 // runtime, as a [gen.Gen] is: its pending suspension returns
-// gen.ErrGeneratorExit and its deferred calls run.
+// gen.ErrGeneratorExit and its deferred calls run. (A driver that closes
+// every coroutine it drives, as sched's loop does, spares its coroutines that
+// finalizer.)
 type Coro[T any] struct {
-	body   func(co *Co) (T, error)
-	driver Driver                   // bound by Bind, for the generator's Co
-	bound  bool                     // Bind has claimed it
-	g      *gen.Gen[Waiter, any, T] // the generator, once driven; nil while unused or inline
-	st     gen.State                // while g is nil: Created, Running (inline) or Closed
-	res    T                        // the inline run's results
-	err    error
+	s *state[T] // never referenced from the coroutine, so a dropped Coro can be collected
+	// A finalizer walks a list of the finalizers of the objects sharing this
+	// object's span: on an 8-byte object, up to 1,024 of them, about 1.3 µs per
+	// SetFinalizer on a 2-core VM; padded to 64 bytes, a third of that.
+	_ [56]byte
 }
 
-// driven is what a driven coroutine's generator body refers to: never the Coro
-// itself, which holds the generator, or a dropped Coro could never be collected
-// and closed.
-type driven[T any] struct {
-	co   Co
+// state is a coroutine object's machinery: its body, its results, and the
+// core its coroutine runs on.
+type state[T any] struct {
+	core
 	body func(co *Co) (T, error)
+	res  T // the body's return value, once Closed
 }
+
+// core is what a driven coroutine's goroutine refers to: the switch between
+// the driver and the body, and the body's Co. It does not depend on T, so
+// that Co and the run loop are not generic.
+type core struct {
+	co      Co
+	next    func() (Waiter, bool) // the iter.Pull coroutine; nil until driven
+	yf      func(Waiter) bool     // iter.Pull's yield, while the body runs
+	body    bodyRunner            // the state: runs the body and records its results
+	err     error                 // the body's error (after PEP 479 and Close's rules), once Closed
+	in      any                   // what the pending suspension returns...
+	inErr   error                 // ...or the error thrown at it
+	st      gen.State
+	bound   bool // Bind has claimed it
+	closing bool // ErrGeneratorExit was delivered: a further suspension ignores it
+	ignored bool // the body suspended after ErrGeneratorExit
+	done    bool // the body returned (rather than panicking or unwinding)
+}
+
+// bodyRunner is implemented by state[T]: what core needs of the generic part.
+type bodyRunner interface{ runBody() }
+
+// unwind is the panic that unwinds a body which suspended after
+// ErrGeneratorExit; run recovers it.
+type unwind struct{}
+
+func init() { nest.Mark((*core).run) }
 
 // New returns a coroutine object that runs body when awaited or driven. New
 // panics if body is nil.
@@ -163,7 +209,9 @@ func New[T any](body func(co *Co) (T, error)) *Coro[T] {
 	if body == nil {
 		panic("coro.New: nil body")
 	}
-	return &Coro[T]{body: body}
+	s := &state[T]{body: body}
+	s.co.c = &s.core
+	return &Coro[T]{s: s}
 }
 
 // Await runs the coroutine's body inline on the awaiting coroutine, with co, and
@@ -178,29 +226,61 @@ func New[T any](body func(co *Co) (T, error)) *Coro[T] {
 // one that is running returns [gen.ErrRunning].
 func (c *Coro[T]) Await(co *Co) (T, error) {
 	var zero T
-	switch c.State() {
-	case gen.Running:
+	s := c.s
+	switch {
+	case s.st == gen.Running:
 		return zero, gen.ErrRunning
-	case gen.Created:
-		if c.g == nil && !c.bound {
-			c.st = gen.Running
-			defer c.closeInline()
-			r, err := c.body(co)
-			if err != nil && errors.Is(err, gen.ErrStopIteration) {
-				err = fmt.Errorf("%w (%v)", gen.ErrStopLeaked, err)
-			}
-			c.res, c.err = r, err
-			return r, err
-		}
-	case gen.Suspended:
-		if !c.bound {
-			return gen.YieldFrom(co.yield, c.g)
-		}
+	case s.bound || s.st == gen.Closed:
+		return zero, ErrReused
+	case s.st == gen.Suspended:
+		return c.delegate(co)
 	}
-	return zero, ErrReused
+	s.st = gen.Running
+	defer s.closeInline()
+	r, err := s.body(co)
+	s.res, s.err = r, leak(err)
+	return s.res, s.err
 }
 
-func (c *Coro[T]) closeInline() { c.st = gen.Closed }
+func (s *state[T]) closeInline() { s.st = gen.Closed; s.body = nil }
+
+// leak applies PEP 479: an error matching gen.ErrStopIteration must not end a
+// coroutine as if it had returned.
+func leak(err error) error {
+	if err != nil && errors.Is(err, gen.ErrStopIteration) {
+		return fmt.Errorf("%w (%v)", gen.ErrStopLeaked, err)
+	}
+	return err
+}
+
+// delegate resumes a coroutine started by hand until it finishes, passing its
+// suspensions to co's driver and the driver's answers back: PEP 380's
+// "yield from" of a started generator, which resumes it first.
+func (c *Coro[T]) delegate(co *Co) (T, error) {
+	w, err := c.Send(nil)
+	for err == nil {
+		in, e := co.Suspend(w)
+		switch {
+		case e == nil:
+			w, err = c.Send(in)
+		case errors.Is(e, gen.ErrGeneratorExit):
+			// Close reaches the inner coroutine first, then the delegator.
+			if cerr := c.Close(); cerr != nil {
+				var zero T
+				return zero, cerr
+			}
+			var zero T
+			return zero, e
+		default:
+			w, err = c.Throw(e)
+		}
+	}
+	if err == gen.ErrStopIteration {
+		return c.Result()
+	}
+	var zero T
+	return zero, err
+}
 
 // Bind binds d to the coroutine, for its bodies to reach through [Co.Driver] and
 // [Co.Context], and claims it: awaiting it is then an error. It must be called
@@ -208,34 +288,12 @@ func (c *Coro[T]) closeInline() { c.st = gen.Closed }
 // returns [ErrReused], binding nothing, if the coroutine has started, was
 // awaited, or is bound already: one coroutine object makes one task.
 func (c *Coro[T]) Bind(d Driver) error {
-	if c.bound || c.State() != gen.Created {
+	s := c.s
+	if s.bound || s.st != gen.Created {
 		return ErrReused
 	}
-	c.driver, c.bound = d, true
+	s.co.driver, s.bound = d, true
 	return nil
-}
-
-// start creates the generator that drives the body.
-func (c *Coro[T]) start() {
-	d := &driven[T]{co: Co{driver: c.driver}, body: c.body}
-	c.g = gen.New(d.run)
-}
-
-// run is the generator body: it gives the coroutine's body its Co. nest.Body
-// marks the coroutine's stack, so that an event loop started from the body can
-// tell it would block the driver (sched.Run refuses to); it costs one call per
-// coroutine, nothing per switch.
-func (d *driven[T]) run(yield gen.Yield[Waiter, any]) (r T, err error) {
-	d.co.yield = yield
-	if w, ok := d.co.driver.(PanicWrapper); ok {
-		defer func() {
-			if p := recover(); p != nil {
-				panic(w.WrapPanic(p))
-			}
-		}()
-	}
-	nest.Body(func() { r, err = d.body(&d.co) })
-	return r, err
 }
 
 // Send resumes the coroutine, as [gen.Gen.Send] does: a new coroutine runs to its
@@ -245,10 +303,24 @@ func (d *driven[T]) run(yield gen.Yield[Waiter, any]) (r T, err error) {
 // has finished (or was awaited inline) Send returns [ErrReused], as Python's
 // coro.send does; on one that is running, [gen.ErrRunning].
 func (c *Coro[T]) Send(v any) (Waiter, error) {
-	if g := c.g; g != nil && g.State() != gen.Closed {
-		return g.Send(v)
+	// The hot path of every task step: one frame, this one, between the
+	// driver and the coroutine switch (each frame there costs a mispredicted
+	// return).
+	if s := c.s; s.st == gen.Suspended {
+		s.in = v
+		s.st = gen.Running
+		if w, ok := s.next(); ok {
+			return w, nil
+		}
+		return nil, s.end()
 	}
-	switch c.State() {
+	return c.sendSlow(v)
+}
+
+// sendSlow is Send on a coroutine that is not Suspended.
+func (c *Coro[T]) sendSlow(v any) (Waiter, error) {
+	s := c.s
+	switch s.st {
 	case gen.Closed:
 		return nil, ErrReused
 	case gen.Running:
@@ -258,8 +330,92 @@ func (c *Coro[T]) Send(v any) (Waiter, error) {
 		return nil, gen.ErrJustStarted
 	}
 	c.start()
-	return c.g.Send(nil)
+	return c.resume()
 }
+
+// start creates the coroutine that runs the body.
+func (c *Coro[T]) start() {
+	s := c.s
+	s.core.body = s
+	s.next, _ = iter.Pull(s.core.run)
+	if _, ok := s.co.driver.(owner.Closer); !ok {
+		// Closes the coroutine if the Coro is dropped while suspended. The
+		// coroutine never refers to c, so resurrecting c is harmless.
+		runtime.SetFinalizer(c, (*Coro[T]).collect)
+	}
+}
+
+// runBody runs the body on the coroutine and records its results.
+func (s *state[T]) runBody() {
+	r, err := s.body(&s.co)
+	s.done = true
+	s.res = r
+	switch {
+	case s.closing && (err == nil || errors.Is(err, gen.ErrGeneratorExit)):
+		s.err = nil
+	default:
+		s.err = leak(err)
+	}
+}
+
+// resume switches to the body and reports how the step ended.
+func (c *Coro[T]) resume() (Waiter, error) {
+	s := c.s
+	s.st = gen.Running
+	if w, ok := s.next(); ok {
+		return w, nil
+	}
+	return nil, s.end()
+}
+
+// end is the error a resuming call returns once the body has finished.
+func (s *state[T]) end() error {
+	if s.err != nil {
+		return s.err
+	}
+	return gen.ErrStopIteration
+}
+
+// run is the coroutine's function, handed to iter.Pull. Its frame marks the
+// coroutine's stack (internal/nest), so that an event loop started from the
+// body can tell that it would block this coroutine's driver. Every way out of
+// the body (return, panic, Goexit, the unwind after an ignored
+// ErrGeneratorExit) ends run, so the coroutine always exits with the body.
+//
+//go:noinline
+func (c *core) run(yf func(Waiter) bool) {
+	c.yf = yf
+	defer c.finish()
+	c.body.runBody()
+}
+
+// finish runs as the body's frame unwinds, however it ends. A panic other
+// than the unwind goes on to the driver, through the driver's PanicWrapper,
+// called here, in the panicking frame, so that its stack shows where the
+// panic started.
+func (c *core) finish() {
+	c.st = gen.Closed
+	c.yf, c.body = nil, nil
+	c.in, c.inErr = nil, nil
+	if c.done {
+		return
+	}
+	p := recover()
+	switch {
+	case c.ignored && p == (unwind{}):
+		c.err = gen.ErrIgnoredExit
+	case p != nil:
+		c.err = errAborted
+		if w, ok := c.co.driver.(PanicWrapper); ok {
+			p = w.WrapPanic(p)
+		}
+		panic(p)
+	default:
+		c.err = errAborted // runtime.Goexit: it goes on to the driver's goroutine
+	}
+}
+
+var errAborted = errors.New("coro: coroutine body panicked or called runtime.Goexit")
 
 // Throw resumes the coroutine with err at its pending suspension, as
 // [gen.Gen.Throw] does: this is how a driver delivers cancellation. A coroutine
@@ -269,16 +425,18 @@ func (c *Coro[T]) Throw(err error) (Waiter, error) {
 	if err == nil {
 		return nil, errNilThrow
 	}
-	if g := c.g; g != nil && g.State() != gen.Closed {
-		return g.Throw(err)
-	}
-	switch c.State() {
+	s := c.s
+	switch s.st {
+	case gen.Suspended:
+		s.inErr = err
+		return c.resume()
 	case gen.Closed:
 		return nil, ErrReused
 	case gen.Running:
 		return nil, gen.ErrRunning
 	}
-	c.st = gen.Closed
+	s.st = gen.Closed
+	s.body = nil
 	return nil, err
 }
 
@@ -287,41 +445,55 @@ func (c *Coro[T]) Throw(err error) (Waiter, error) {
 // has finished, does nothing and returns nil; of one that runs inline,
 // [gen.ErrRunning].
 func (c *Coro[T]) Close() error {
-	if c.g != nil {
-		return c.g.Close()
-	}
-	switch c.st {
+	s := c.s
+	switch s.st {
+	case gen.Suspended:
+		runtime.SetFinalizer(c, nil)
+		return s.close()
 	case gen.Created:
-		c.st = gen.Closed
+		s.st = gen.Closed
+		s.body = nil
 	case gen.Running:
 		return gen.ErrRunning
 	}
 	return nil
 }
 
+// close delivers ErrGeneratorExit to the pending suspension.
+func (s *state[T]) close() error {
+	s.inErr = gen.ErrGeneratorExit
+	s.closing = true
+	s.st = gen.Running
+	if _, ok := s.next(); ok {
+		panic("coro.Coro.Close: internal error: suspended after close")
+	}
+	return s.err
+}
+
+// collect is the finalizer of a Coro: it closes one dropped while Suspended,
+// on a goroutine of its own, not on the runtime's finalizer goroutine.
+func (c *Coro[T]) collect() {
+	if s := c.s; s.st == gen.Suspended {
+		go s.close()
+	}
+}
+
 // Result returns the body's results once the coroutine has finished, whether
 // it was driven or awaited inline, as [gen.Gen.Result] does;
 // [gen.ErrNotFinished] before.
 func (c *Coro[T]) Result() (T, error) {
-	if c.g != nil {
-		return c.g.Result()
-	}
-	if c.st != gen.Closed {
+	s := c.s
+	if s.st != gen.Closed {
 		var zero T
 		return zero, gen.ErrNotFinished
 	}
-	return c.res, c.err
+	return s.res, s.err
 }
 
 // State reports the coroutine's state: Created until it is driven or awaited,
 // Running while its body runs (driven or inline), Suspended while a driver has
 // it suspended, Closed once it has finished.
-func (c *Coro[T]) State() gen.State {
-	if c.g == nil {
-		return c.st
-	}
-	return c.g.State()
-}
+func (c *Coro[T]) State() gen.State { return c.s.st }
 
 // Awaitables converts a slice of some awaitable type — tasks, futures,
 // coroutine objects — to a slice of Awaitable, for functions that take

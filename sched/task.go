@@ -11,6 +11,7 @@ import (
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
 	"github.com/corio-go/corio/internal/hook"
+	"github.com/corio-go/corio/internal/owner"
 )
 
 // taskCounter numbers tasks for their default names, across loops, as asyncio
@@ -433,7 +434,12 @@ type driver task
 var (
 	_ coro.PanicWrapper = (*driver)(nil)
 	_ hook.FirstIter    = (*driver)(nil)
+	_ owner.Closer      = (*driver)(nil)
 )
+
+// ClosesCoroutines tells coro that the loop closes the task's coroutine itself
+// (when the task is done, or the loop closes), so that it needs no finalizer.
+func (d *driver) ClosesCoroutines() {}
 
 func (d *driver) Context() context.Context { return (*task)(d).Context() }
 

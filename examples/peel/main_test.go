@@ -26,17 +26,20 @@ func Example() {
 	// driver: Send returned ErrStopIteration; Result() = "a cup of tea", <nil>
 	// -- the same body, driven by the loop (sched.Run) --
 	// loop: spawn
+	// loop: iteration
 	// loop: start
 	// [0.0 s] body: kettle on
 	// loop: timer set
 	// loop: suspend on alarm "kettle boils" in 3s
 	// loop: callback registered on alarm "kettle boils" in 3s
+	// loop: iteration
 	// loop: timer fired
 	// loop: resume by alarm "kettle boils" in 3s
 	// [3.0 s] body: water boiled, tea in
 	// loop: timer set
 	// loop: suspend on alarm "tea steeped" in 2s
 	// loop: callback registered on alarm "tea steeped" in 2s
+	// loop: iteration
 	// loop: timer fired
 	// loop: resume by alarm "tea steeped" in 2s
 	// [5.0 s] body: tea ready
