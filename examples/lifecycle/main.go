@@ -97,6 +97,8 @@ func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 		line = "loop: timer set, due at " + h.due(attrs["due"])
 	case "timer fired":
 		line = "loop: timer due at " + h.due(attrs["due"]) + " fires"
+	case "iteration":
+		line = fmt.Sprintf("loop: an iteration begins, %v ready", attrs["ready"])
 	default:
 		line = r.Message
 	}
