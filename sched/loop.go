@@ -264,10 +264,10 @@ func (l *Loop) runOnce() bool {
 // step moves the due timers to the ready queue and runs exactly the callbacks
 // ready at that point.
 func (l *Loop) step() {
-	if len(l.timers) > 0 {
+	if len(l.timers.h) > 0 {
 		now := l.elapsed()
-		for len(l.timers) > 0 && l.timers[0].when <= now {
-			l.callSoon(l.timers.pop())
+		for t := l.timers.popDue(now); t != nil; t = l.timers.popDue(now) {
+			l.callSoon(t)
 		}
 	}
 	batch := l.ready
@@ -300,17 +300,17 @@ func (l *Loop) await() bool {
 		}
 		holds := l.holds
 		l.mu.Unlock()
-		timer := len(l.timers) > 0
+		next, timer := l.timers.next()
 		if !timer && holds == 0 {
 			return false
 		}
 		if l.virtual && holds == 0 {
-			l.vnow = max(l.vnow, l.timers[0].when)
+			l.vnow = max(l.vnow, next)
 			return true
 		}
 		var due <-chan time.Time
 		if timer {
-			d := l.timers[0].when - l.elapsed()
+			d := next - l.elapsed()
 			if d <= 0 {
 				return true
 			}
@@ -329,7 +329,7 @@ func (l *Loop) await() bool {
 			l.drain()
 		case <-due:
 			if l.virtual {
-				l.vnow = max(l.vnow, l.timers[0].when)
+				l.vnow = max(l.vnow, next)
 			}
 			return true
 		}
@@ -429,7 +429,7 @@ func (l *Loop) runReady() {
 	if l.hasIncoming.Load() {
 		l.drain()
 	}
-	if len(l.ready) > 0 || len(l.timers) > 0 {
+	if len(l.ready) > 0 || len(l.timers.h) > 0 {
 		l.step()
 	}
 }
@@ -565,7 +565,7 @@ func (l *Loop) abandon() {
 		}
 	}
 	l.failed = nil
-	l.ready, l.spare, l.timers = nil, nil, nil
+	l.ready, l.spare, l.timers = nil, nil, timerHeap{}
 }
 
 // shutdownAsyncGens is asyncio's shutdown_asyncgens: every async generator

@@ -14,8 +14,7 @@ type Timer struct {
 	loop    *Loop
 	r       runner        // what runs when it fires
 	when    time.Duration // on the loop's clock: time since the loop started
-	seq     uint64        // ties between equal deadlines go to the earlier timer
-	index   int           // in loop.timers; -1 once out of the heap
+	inHeap  bool          // in loop.timers (a stopped one stays until it reaches the top)
 	stopped bool
 	fired   bool
 	never   bool // its deadline lies past the end of the clock
@@ -29,8 +28,8 @@ func (t *Timer) Stop() bool {
 		return false
 	}
 	t.stopped = true
-	if t.index >= 0 {
-		t.loop.timers.remove(t.index)
+	if t.inHeap {
+		t.loop.timers.stop()
 	}
 	return true
 }
@@ -70,7 +69,7 @@ func (l *Loop) AfterFunc(d time.Duration, fn func()) *Timer {
 // soonTimer returns a stoppable timer already on the ready queue: asyncio's
 // call_soon handle, for a deadline that has passed.
 func (l *Loop) soonTimer(r runner) *Timer {
-	t := &Timer{loop: l, r: r, index: -1}
+	t := &Timer{loop: l, r: r}
 	l.callSoon(t)
 	return t
 }
@@ -86,7 +85,7 @@ func (l *Loop) startTimer(t *Timer, d time.Duration, r runner) {
 	l.timerSeq++
 	now := l.elapsed()
 	if d > never-now {
-		*t = Timer{loop: l, r: r, when: never, seq: l.timerSeq, index: -1, never: true}
+		*t = Timer{loop: l, r: r, when: never, never: true}
 		return
 	}
 	if l.sim != nil && l.jitter > 0 {
@@ -95,8 +94,8 @@ func (l *Loop) startTimer(t *Timer, d time.Duration, r runner) {
 			d = never - now - 1
 		}
 	}
-	*t = Timer{loop: l, r: r, when: now + d, seq: l.timerSeq}
-	l.timers.push(t)
+	*t = Timer{loop: l, r: r, when: now + d}
+	l.timers.push(t, l.timerSeq)
 	if l.trace != nil {
 		l.event("timer set", "due", t.when)
 	}
@@ -168,77 +167,4 @@ func (s *sleeper) String() string {
 		return "Sleep (due never)"
 	}
 	return fmt.Sprintf("Sleep (due at +%v)", s.t.when)
-}
-
-// timerHeap is a binary min-heap of timers by (when, seq).
-type timerHeap []*Timer
-
-func (h timerHeap) less(i, j int) bool {
-	a, b := h[i], h[j]
-	return a.when < b.when || a.when == b.when && a.seq < b.seq
-}
-
-func (h timerHeap) swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index = i
-	h[j].index = j
-}
-
-func (h *timerHeap) push(t *Timer) {
-	t.index = len(*h)
-	*h = append(*h, t)
-	h.up(t.index)
-}
-
-// pop removes and returns the earliest timer.
-func (h *timerHeap) pop() *Timer {
-	return h.remove(0)
-}
-
-func (h *timerHeap) remove(i int) *Timer {
-	old := *h
-	n := len(old) - 1
-	t := old[i]
-	if i != n {
-		old.swap(i, n)
-	}
-	old[n] = nil
-	*h = old[:n]
-	if i != n {
-		if !h.down(i) {
-			h.up(i)
-		}
-	}
-	t.index = -1
-	return t
-}
-
-func (h timerHeap) up(j int) {
-	for j > 0 {
-		i := (j - 1) / 2
-		if !h.less(j, i) {
-			break
-		}
-		h.swap(i, j)
-		j = i
-	}
-}
-
-func (h timerHeap) down(i0 int) bool {
-	i, n := i0, len(h)
-	for {
-		j := 2*i + 1
-		if j >= n || j < 0 {
-			break
-		}
-		if j2 := j + 1; j2 < n && h.less(j2, j) {
-			j = j2
-		}
-		if !h.less(j, i) {
-			break
-		}
-		h.swap(i, j)
-		i = j
-	}
-	return i > i0
 }
