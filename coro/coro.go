@@ -132,9 +132,12 @@ func (co *Co) Suspend(w Waiter) (any, error) {
 		// Only iter.Pull's stop makes its yield return false, and nothing calls it.
 		panic("coro.Co.Suspend: internal error: coroutine stopped while suspended")
 	}
-	in, err := c.in, c.inErr
-	c.in, c.inErr = nil, nil // retain nothing the driver sent
-	return in, err
+	in := c.in
+	c.in = nil // retain nothing the driver sent
+	if t, ok := in.(thrown); ok {
+		return nil, t.err
+	}
+	return in, nil
 }
 
 // Driver returns the Driver bound to the coroutine (nil if none).
@@ -161,11 +164,19 @@ func (co *Co) Context() context.Context {
 // every coroutine it drives, as sched's loop does, spares its coroutines that
 // finalizer.)
 type Coro[T any] struct {
-	s *state[T] // never referenced from the coroutine, so a dropped Coro can be collected
-	// A finalizer walks a list of the finalizers of the objects sharing this
-	// object's span: on an 8-byte object, up to 1,024 of them, about 1.3 µs per
-	// SetFinalizer on a 2-core VM; padded to 64 bytes, a third of that.
-	_ [56]byte
+	s   *state[T] // never referenced from the coroutine, so a dropped Coro can be collected
+	fin *finBox   // carries the finalizer, if the driver does not close the coroutine itself
+}
+
+// finBox carries a coroutine's finalizer, and is referenced only by its Coro:
+// when the Coro is dropped, so is the box. A finalizer walks a list of the
+// finalizers of the objects sharing the object's span: on a small object up
+// to 1,024 of them, about 1.3 µs per SetFinalizer on a 2-core VM; on a
+// 64-byte one, a third of that. Coroutines of a driver that closes them
+// (sched's tasks) need no box at all.
+type finBox struct {
+	s interface{ collect() }
+	_ [48]byte
 }
 
 // state is a coroutine object's machinery: its body, its results, and the
@@ -185,8 +196,7 @@ type core struct {
 	yf      func(Waiter) bool     // iter.Pull's yield, while the body runs
 	body    bodyRunner            // the state: runs the body and records its results
 	err     error                 // the body's error (after PEP 479 and Close's rules), once Closed
-	in      any                   // what the pending suspension returns...
-	inErr   error                 // ...or the error thrown at it
+	in      any                   // what the pending suspension returns: a value sent, or a thrown error
 	st      gen.State
 	bound   bool // Bind has claimed it
 	closing bool // ErrGeneratorExit was delivered: a further suspension ignores it
@@ -200,6 +210,11 @@ type bodyRunner interface{ runBody() }
 // unwind is the panic that unwinds a body which suspended after
 // ErrGeneratorExit; run recovers it.
 type unwind struct{}
+
+// thrown is an error thrown at a suspension, told apart from a value sent:
+// one field instead of two keeps a suspended coroutine in a smaller size class,
+// and only a throw (rare: a cancellation) pays for the boxing.
+type thrown struct{ err error }
 
 func init() { nest.Mark((*core).run) }
 
@@ -340,8 +355,9 @@ func (c *Coro[T]) start() {
 	s.next, _ = iter.Pull(s.core.run)
 	if _, ok := s.co.driver.(owner.Closer); !ok {
 		// Closes the coroutine if the Coro is dropped while suspended. The
-		// coroutine never refers to c, so resurrecting c is harmless.
-		runtime.SetFinalizer(c, (*Coro[T]).collect)
+		// coroutine never refers to c or the box.
+		c.fin = &finBox{s: s}
+		runtime.SetFinalizer(c.fin, (*finBox).collect)
 	}
 }
 
@@ -396,7 +412,7 @@ func (c *core) run(yf func(Waiter) bool) {
 func (c *core) finish() {
 	c.st = gen.Closed
 	c.yf, c.body = nil, nil
-	c.in, c.inErr = nil, nil
+	c.in = nil
 	if c.done {
 		return
 	}
@@ -428,7 +444,7 @@ func (c *Coro[T]) Throw(err error) (Waiter, error) {
 	s := c.s
 	switch s.st {
 	case gen.Suspended:
-		s.inErr = err
+		s.in = thrown{err}
 		return c.resume()
 	case gen.Closed:
 		return nil, ErrReused
@@ -448,7 +464,10 @@ func (c *Coro[T]) Close() error {
 	s := c.s
 	switch s.st {
 	case gen.Suspended:
-		runtime.SetFinalizer(c, nil)
+		if c.fin != nil {
+			runtime.SetFinalizer(c.fin, nil)
+			c.fin = nil
+		}
 		return s.close()
 	case gen.Created:
 		s.st = gen.Closed
@@ -461,7 +480,7 @@ func (c *Coro[T]) Close() error {
 
 // close delivers ErrGeneratorExit to the pending suspension.
 func (s *state[T]) close() error {
-	s.inErr = gen.ErrGeneratorExit
+	s.in = thrown{gen.ErrGeneratorExit}
 	s.closing = true
 	s.st = gen.Running
 	if _, ok := s.next(); ok {
@@ -470,10 +489,13 @@ func (s *state[T]) close() error {
 	return s.err
 }
 
-// collect is the finalizer of a Coro: it closes one dropped while Suspended,
-// on a goroutine of its own, not on the runtime's finalizer goroutine.
-func (c *Coro[T]) collect() {
-	if s := c.s; s.st == gen.Suspended {
+// collect is the finalizer of a dropped Coro's box.
+func (b *finBox) collect() { b.s.collect() }
+
+// collect closes a dropped coroutine if it is Suspended, on a goroutine of its
+// own, not on the runtime's finalizer goroutine.
+func (s *state[T]) collect() {
+	if s.st == gen.Suspended {
 		go s.close()
 	}
 }

@@ -21,7 +21,7 @@ const (
 // itself with no closure.
 type callbacks struct {
 	first runner
-	more  []runner
+	more  *[]runner // the rest, rarely there: a pointer keeps futures and tasks small
 }
 
 // add registers r, or schedules it at once if done: a done callback never runs
@@ -35,7 +35,10 @@ func (c *callbacks) add(l *Loop, done bool, r runner) {
 		c.first = r
 		return
 	}
-	c.more = append(c.more, r)
+	if c.more == nil {
+		c.more = new([]runner)
+	}
+	*c.more = append(*c.more, r)
 }
 
 // schedule hands every callback to the loop, in order, and forgets them.
@@ -44,11 +47,12 @@ func (c *callbacks) schedule(l *Loop) {
 		l.callSoon(c.first)
 		c.first = nil
 	}
-	for i, r := range c.more {
-		l.callSoon(r)
-		c.more[i] = nil
+	if c.more != nil {
+		for _, r := range *c.more {
+			l.callSoon(r)
+		}
+		c.more = nil
 	}
-	c.more = nil
 }
 
 // runnerWaiter is implemented by sched's own waiters: a task waiting on one

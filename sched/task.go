@@ -38,7 +38,7 @@ type task struct {
 	cancelled  bool  // finished by cancellation
 	mustCancel bool  // throw ErrCancelled at the next step
 	retrieved  bool  // its result was asked for
-	cancels    int   // cancellation requests not taken back (Cancelling)
+	cancels    int32 // cancellation requests not taken back (Cancelling)
 	err        error // the body's error, once done
 
 	cbs        callbacks
@@ -392,7 +392,7 @@ func (t *task) Cancel() bool {
 
 // Cancelling returns the number of cancellation requests not yet taken back by
 // Uncancel: asyncio's Task.cancelling.
-func (t *task) Cancelling() int { return t.cancels }
+func (t *task) Cancelling() int { return int(t.cancels) }
 
 // Uncancel takes back one cancellation request and returns how many remain:
 // asyncio's Task.uncancel, for code that handled a cancellation it asked for
@@ -407,7 +407,7 @@ func (t *task) Uncancel() int {
 	if t.cancels == 0 {
 		t.mustCancel = false
 	}
-	return t.cancels
+	return int(t.cancels)
 }
 
 // Context returns a context cancelled when the task is cancelled or done; it

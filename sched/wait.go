@@ -97,6 +97,7 @@ func gather[T any](co *coro.Co, aws []coro.Awaitable[T], returnErrs bool) (*gath
 	g.outer.loop = l
 	mark := gatherMarks.Add(1)
 	var seen map[any]future[T] // futures and coroutines given twice; rare
+	var kids []gatherChild[T]
 	for _, aw := range aws {
 		var f future[T]
 		switch a := aw.(type) {
@@ -128,7 +129,11 @@ func gather[T any](co *coro.Co, aws []coro.Awaitable[T], returnErrs bool) (*gath
 		}
 		g.nfuts++
 		g.children = append(g.children, f)
-		f.addRunner(&gatherChild[T]{g, f})
+		if kids == nil {
+			kids = make([]gatherChild[T], 0, len(aws)) // one allocation for every child's callback
+		}
+		kids = append(kids, gatherChild[T]{g, f})
+		f.addRunner(&kids[len(kids)-1])
 	}
 	return g, nil
 }
