@@ -118,19 +118,15 @@ type Co struct {
 // Suspend panics when co belongs to no running coroutine, which happens only
 // if a Co escapes its body.
 func (co *Co) Suspend(w Waiter) (any, error) {
+	// Kept small enough to inline into the awaits built on it: each frame
+	// between the body and the coroutine switch costs a mispredicted return.
 	c := co.c
-	if c == nil || c.st != gen.Running || c.yf == nil {
-		panic("coro.Co.Suspend: the coroutine is not running (a Co used outside its body?)")
-	}
-	if c.closing {
-		// Suspending after GeneratorExit ignores it: unwind the body.
-		c.ignored = true
-		panic(unwind{})
+	if c == nil || c.st != gen.Running || c.closing {
+		return co.suspendSlow(w)
 	}
 	c.st = gen.Suspended
 	if !c.yf(w) {
-		// Only iter.Pull's stop makes its yield return false, and nothing calls it.
-		panic("coro.Co.Suspend: internal error: coroutine stopped while suspended")
+		stopped()
 	}
 	in := c.in
 	c.in = nil // retain nothing the driver sent
@@ -139,6 +135,26 @@ func (co *Co) Suspend(w Waiter) (any, error) {
 	}
 	return in, nil
 }
+
+// suspendSlow is Suspend when it cannot switch: after ErrGeneratorExit (a
+// suspension then ignores it: the body is unwound), or on a Co that belongs to
+// no running coroutine.
+//
+//go:noinline
+func (co *Co) suspendSlow(w Waiter) (any, error) {
+	c := co.c
+	if c == nil || c.st != gen.Running || c.yf == nil {
+		panic("coro.Co.Suspend: the coroutine is not running (a Co used outside its body?)")
+	}
+	c.ignored = true
+	panic(unwind{})
+}
+
+// stopped panics: only iter.Pull's stop makes its yield return false, and
+// nothing calls it.
+//
+//go:noinline
+func stopped() { panic("coro.Co.Suspend: internal error: coroutine stopped while suspended") }
 
 // Driver returns the Driver bound to the coroutine (nil if none).
 func (co *Co) Driver() Driver { return co.driver }
