@@ -3,6 +3,7 @@ package corio_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -163,6 +164,37 @@ func BenchmarkTimers(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/timer")
+		})
+	}
+}
+
+// BenchmarkSpawnAwaitLoops: spawn+await on one loop, and the same work split
+// between two loops on two goroutines (GOMAXPROCS 2 or more). With nothing
+// shared per task between loops (no process-wide lock: sched's tasks need no
+// finalizer), two loops do nearly twice the work: compare ns/op.
+func BenchmarkSpawnAwaitLoops(b *testing.B) {
+	body := func(co *coro.Co) (int, error) { return 1, nil }
+	for _, loops := range []int{1, 2} {
+		b.Run(fmt.Sprintf("loops=%d", loops), func(b *testing.B) {
+			b.ReportAllocs()
+			var wg sync.WaitGroup
+			per := b.N / loops
+			b.ResetTimer()
+			for range loops {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					runMain(b, func(co *coro.Co) error {
+						for range per {
+							if _, err := sched.Spawn(co, coro.New(body)).Await(co); err != nil {
+								return err
+							}
+						}
+						return nil
+					})
+				}()
+			}
+			wg.Wait()
 		})
 	}
 }
