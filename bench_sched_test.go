@@ -198,3 +198,36 @@ func BenchmarkSpawnAwaitLoops(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWaits: 10,000 waits of one second on a virtual clock, gathered, as
+// tasks that each Sleep (a coroutine each) and as the stackless alternative
+// sched's doc describes (a Future each, completed by AfterFunc). ns/wait and
+// B/wait are per wait.
+func BenchmarkWaits(b *testing.B) {
+	const n = 10_000
+	for _, kind := range []string{"tasks", "futures"} {
+		b.Run(kind, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				runMain(b, func(co *coro.Co) error {
+					aws := make([]coro.Awaitable[struct{}], n)
+					l := sched.LoopOf(co)
+					for i := range aws {
+						if kind == "tasks" {
+							aws[i] = sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+								return struct{}{}, sched.Sleep(co, time.Second)
+							}))
+							continue
+						}
+						f := sched.NewFuture[struct{}](co)
+						l.AfterFunc(time.Second, func() { f.SetResult(struct{}{}) })
+						aws[i] = f
+					}
+					_, err := sched.Gather(co, aws...)
+					return err
+				})
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/wait")
+		})
+	}
+}
