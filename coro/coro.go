@@ -1,5 +1,6 @@
 // Package coro is await as yield: coroutines in the style of Python's async def
-// (PEP 492), built on [gen] generators and driven by an event loop such as
+// (PEP 492), with [gen]'s generator protocol, on the coroutines behind
+// [iter.Pull], driven by an event loop such as
 // [github.com/corio-go/corio/sched], or by hand.
 //
 // # Coroutines and awaiting
