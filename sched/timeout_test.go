@@ -150,3 +150,34 @@ func TestGroupStart(t *testing.T) {
 		return nil
 	})
 }
+
+// SleepUntil of deadlines that have passed wakes the tasks in deadline order,
+// as if the loop had been on time; Sleep of what is left (<= 0: a yield) wakes
+// them in the order they asked.
+func TestSleepUntilPassedDeadlines(t *testing.T) {
+	leaktest.Check(t)
+	tgRun(t, func(co *coro.Co) error {
+		l := sched.LoopOf(co)
+		t0 := l.Now()
+		var order []string
+		var tasks []*sched.Task[struct{}]
+		for _, c := range []struct {
+			name string
+			due  time.Duration
+		}{{"B", 2 * time.Second}, {"A", time.Second}} {
+			tasks = append(tasks, sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+				sched.Sleep(co, 3*time.Second) // both deadlines pass meanwhile
+				err := sched.SleepUntil(co, t0.Add(c.due))
+				order = append(order, c.name)
+				return struct{}{}, err
+			})))
+		}
+		if _, err := sched.Gather(co, coro.Awaitables(tasks)...); err != nil {
+			return err
+		}
+		if fmt.Sprint(order) != "[A B]" {
+			t.Errorf("woke in order %v; want [A B] (deadline order)", order)
+		}
+		return nil
+	})
+}

@@ -110,6 +110,26 @@ func Sleep(co *coro.Co, d time.Duration) error {
 		_, err := co.Suspend(nil)
 		return err
 	}
+	return sleep(co, d)
+}
+
+// SleepUntil suspends the calling task until the loop's clock reaches t:
+// Trio's sleep_until. Unlike Sleep(co, t.Sub(l.Now())), a deadline that has
+// already passed still goes through the loop's timers, so tasks whose
+// deadlines have passed wake in deadline order, as if the loop had been on
+// time: a schedule of absolute deadlines keeps its order on a busy machine,
+// and its error does not add up over many sleeps. It returns nil, or the error
+// a cancellation throws at it.
+func SleepUntil(co *coro.Co, t time.Time) error {
+	l := LoopOf(co)
+	if l == nil {
+		return errNoLoop
+	}
+	return sleep(co, t.Sub(l.Now()))
+}
+
+// sleep waits for a timer d from now, whatever the sign of d.
+func sleep(co *coro.Co, d time.Duration) error {
 	l := LoopOf(co)
 	if l == nil {
 		return errNoLoop

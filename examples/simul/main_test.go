@@ -42,5 +42,5 @@ func Example() {
 // the events come in the same order as on the virtual clock (the durations left
 // out).
 func TestRealClock(t *testing.T) {
-	storytest.RealClock(t, run, 0.00002, `\b([0-9]+h)?([0-9]+m)?[0-9]+s\b`)
+	storytest.RealClock(t, run, 0.0001, `\b([0-9]+h)?([0-9]+m)?[0-9]+s\b`)
 }

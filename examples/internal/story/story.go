@@ -48,15 +48,15 @@ func (c *Clock) Sleep(co *coro.Co, d time.Duration) error {
 }
 
 // SleepUntil suspends co until simulated time at (counted from c.Start) on
-// the clock of co's loop: sched.Sleep for what is left until then, which is
-// a yield to the loop if that time has passed. On the real clock every sleep
+// the clock of co's loop: sched.SleepUntil, so that when the loop runs late,
+// the tasks whose deadlines have passed still wake in deadline order. On the
+// real clock every sleep
 // wakes a little late (timer slack, a busy machine); a story of many short
 // sleeps that each sleep for a duration adds those delays up, while one that
 // sleeps until deadlines counted from its start is late by one delay at most.
 // On a virtual clock the two are the same.
 func (c *Clock) SleepUntil(co *coro.Co, at time.Duration) error {
-	deadline := c.Start.Add(c.Real(at))
-	return sched.Sleep(co, deadline.Sub(sched.LoopOf(co).Now()))
+	return sched.SleepUntil(co, c.Start.Add(c.Real(at)))
 }
 
 // Since returns the simulated time elapsed since c.Start on the clock of co's
