@@ -91,6 +91,9 @@ type Loop struct {
 	virtual bool
 	sim     *simulation   // Seed's; nil for asyncio's FIFO order
 	jitter  time.Duration // Jitter's, under Seed
+
+	outside    bool          // SeedOutside: ToThread and Go run inline, delivered at a seeded delay
+	outsideMax time.Duration
 	start   time.Time     // the clock's origin
 	vnow    time.Duration // the virtual clock, since start
 	idle    *time.Timer   // the real-time wait for the next timer

@@ -28,7 +28,8 @@ import (
 // Outside events are not under the seed: what a [ToThread], [Go] or [Recv]
 // goroutine or a [Loop.CallSoonThreadsafe] caller hands in arrives when the
 // real world delivers it, so a program that uses them is reproducible only as
-// far as they are. The seeded order is a pure function of the seed and the
+// far as they are ([SeedOutside] brings ToThread and Go under the seed, with
+// limits). The seeded order is a pure function of the seed and the
 // sequence of ready callbacks (math/rand/v2's PCG, which the Go project
 // specifies, and sched's own reduction of its output), so it is the same on
 // every platform and Go release.
@@ -55,6 +56,25 @@ func Jitter(max time.Duration) Option {
 		panic("sched.Jitter: negative duration")
 	}
 	return func(l *Loop) { l.jitter = max }
+}
+
+// SeedOutside puts ToThread and Go under the seed too: with [Seed], each call
+// runs its function at once, on the calling task's goroutine, which blocks the
+// loop while it runs, and delivers the result after a virtual delay drawn from
+// the seed, up to max. A run then no longer depends on how long the functions
+// take in real time, nor on when their goroutines are scheduled.
+//
+// The price is the limits of doing the work inline: a function that waits for
+// the loop (a CallSoonThreadsafe round trip, a channel that a task feeds)
+// deadlocks, and two calls never overlap in real time. Their context is
+// cancelled if the task is cancelled before the result is delivered, as for
+// ToThread. Recv and CallSoonThreadsafe stay outside the seed. Without Seed,
+// SeedOutside does nothing. A negative max panics.
+func SeedOutside(max time.Duration) Option {
+	if max < 0 {
+		panic("sched.SeedOutside: negative duration")
+	}
+	return func(l *Loop) { l.outside, l.outsideMax = true, max }
 }
 
 // Buggify reports, under [Seed], true with probability p, drawn from the

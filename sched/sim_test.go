@@ -242,3 +242,44 @@ func TestCheckGuaranteesCatches(t *testing.T) {
 		}
 	}
 }
+
+// Under Seed and SeedOutside, ToThread and Go calls whose real durations vary
+// complete in an order drawn from the seed alone: the same for the same seed.
+func TestSeedOutside(t *testing.T) {
+	leaktest.Check(t)
+	run := func(seed uint64, realDelay func(i int) time.Duration) string {
+		var order []int
+		_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
+			var aws []coro.Awaitable[int]
+			for i := range 8 {
+				aws = append(aws, coro.New(func(co *coro.Co) (int, error) {
+					call := sched.ToThread[int]
+					if i%2 == 1 {
+						call = sched.Go[int]
+					}
+					v, err := call(co, func(context.Context) (int, error) {
+						time.Sleep(realDelay(i))
+						return i, nil
+					})
+					order = append(order, v)
+					return v, err
+				}))
+			}
+			_, err := sched.Gather(co, aws...)
+			return struct{}{}, err
+		}), sched.Seed(seed), sched.SeedOutside(10*time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(order)
+	}
+	a := run(3, func(i int) time.Duration { return time.Duration(i) * 100 * time.Microsecond })
+	b := run(3, func(i int) time.Duration { return time.Duration(8-i) * 100 * time.Microsecond })
+	c := run(4, func(i int) time.Duration { return 0 })
+	if a != b {
+		t.Errorf("seed 3: completion orders %s and %s differ with the real durations", a, b)
+	}
+	if a == c {
+		t.Errorf("seeds 3 and 4 complete in the same order %s", a)
+	}
+}

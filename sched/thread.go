@@ -78,6 +78,9 @@ func offload[T any](co *coro.Co, name string, bounded bool, fn func(ctx context.
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	who := t.Name() + " (" + name + ")"
+	if l.sim != nil && l.outside {
+		return offloadSeeded(co, l, f, ctx, who, fn)
+	}
 	l.startThread(bounded, func() {
 		release := l.Hold()
 		go func() {
@@ -152,4 +155,30 @@ func (l *Loop) threadDone(bounded bool) {
 		l.threadQueue = l.threadQueue[1:]
 		next()
 	}
+}
+
+// offloadSeeded is offload under Seed and SeedOutside: fn runs now, inline,
+// and its result is delivered after a delay drawn from the seed.
+func offloadSeeded[T any](co *coro.Co, l *Loop, f *Future[T], ctx context.Context, who string, fn func(ctx context.Context) (T, error)) (T, error) {
+	var r T
+	var err error
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				panic(&PanicError{Value: v, Task: who, Stack: debug.Stack()})
+			}
+		}()
+		r, err = fn(ctx)
+	}()
+	l.AfterFunc(l.sim.lateness(l.outsideMax), func() {
+		if f.Done() {
+			return
+		}
+		if err != nil {
+			f.SetError(err)
+		} else {
+			f.SetResult(r)
+		}
+	})
+	return f.Await(co)
 }
