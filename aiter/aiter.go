@@ -137,11 +137,33 @@ func New[Y, S any](body func(co *coro.Co, yield gen.Yield[Y, S]) error) *Gen[Y, 
 
 // State reports the generator's state: Running while a step (or the push-mode
 // range) is in progress, including while its body awaits.
-func (g *Gen[Y, S]) State() gen.State { return g.st }
+func (g *Gen[Y, S]) State() gen.State {
+	g.settle()
+	return g.st
+}
 
 // ANext awaits the next value: asend(None). It returns ErrStopAsyncIteration
 // once the body has returned, and the body's error if it failed.
-func (g *Gen[Y, S]) ANext(co *coro.Co) (Y, error) { return g.step(co, nil, nil) }
+func (g *Gen[Y, S]) ANext(co *coro.Co) (Y, error) {
+	// The common step, a value handed out with no await in between, with one
+	// frame less than step: each frame between the caller and the switch
+	// costs a mispredicted return.
+	p := g.p
+	if g.st != gen.Suspended || p.closing {
+		return g.step(co, nil, nil)
+	}
+	p.cur = co.Driver()
+	g.st = gen.Running
+	w, err := g.g.Send(nil) // a panic leaves st Running: State and step look at the coroutine
+	if err == nil && w == coro.Waiter(&p.mark) {
+		g.st = gen.Suspended
+		v := p.mark.v
+		var zero Y
+		p.mark.v = zero
+		return v, nil
+	}
+	return g.finishStep(co, w, err)
+}
 
 // ASend resumes the generator with v at its pending yield and awaits the next
 // value: PEP 525's asend. ASend of a non-zero v to a generator that has not
@@ -213,6 +235,7 @@ func (g *Gen[Y, S]) Close() error {
 // is closed at once, a finished one needs nothing, a running one cannot be
 // closed; a suspended one is marked closing and needs GeneratorExit delivered.
 func (g *Gen[Y, S]) beginClose() (suspended bool, err error) {
+	g.settle()
 	switch g.st {
 	case gen.Created:
 		g.finish()
@@ -230,6 +253,7 @@ func (g *Gen[Y, S]) beginClose() (suspended bool, err error) {
 // until it yields a value or finishes.
 func (g *Gen[Y, S]) step(co *coro.Co, send any, throw error) (Y, error) {
 	var zero Y
+	g.settle()
 	switch g.st {
 	case gen.Running:
 		return zero, gen.ErrRunning
@@ -238,15 +262,8 @@ func (g *Gen[Y, S]) step(co *coro.Co, send any, throw error) (Y, error) {
 	case gen.Created:
 		g.start(co)
 	}
-	p := g.p
-	p.cur = co.Driver()
+	g.p.cur = co.Driver()
 	g.st = gen.Running
-	normal := false
-	defer func() {
-		if !normal { // a panic went through: the generator is over, as gen's is
-			g.finish()
-		}
-	}()
 	var w coro.Waiter
 	var err error
 	if throw != nil {
@@ -254,6 +271,21 @@ func (g *Gen[Y, S]) step(co *coro.Co, send any, throw error) (Y, error) {
 	} else {
 		w, err = g.g.Send(send)
 	}
+	return g.finishStep(co, w, err)
+}
+
+// finishStep goes on with a step whose coroutine suspended on w (or ended with
+// err): it forwards the body's awaits to co until the body yields a value or
+// finishes.
+func (g *Gen[Y, S]) finishStep(co *coro.Co, w coro.Waiter, err error) (Y, error) {
+	var zero Y
+	p := g.p
+	normal := false
+	defer func() {
+		if !normal { // a panic went through: the generator is over, as gen's is
+			g.finish()
+		}
+	}()
 	for err == nil {
 		if w == coro.Waiter(&p.mark) {
 			g.st = gen.Suspended
@@ -276,6 +308,14 @@ func (g *Gen[Y, S]) step(co *coro.Co, send any, throw error) (Y, error) {
 		return zero, ErrStopAsyncIteration
 	}
 	return zero, err
+}
+
+// settle finishes a generator whose body panicked during ANext's fast path,
+// which leaves it Running with its coroutine closed.
+func (g *Gen[Y, S]) settle() {
+	if g.st == gen.Running && g.g != nil && g.g.State() == gen.Closed {
+		g.finish()
+	}
 }
 
 // start makes the pull-mode coroutine: a coroutine whose suspensions are
