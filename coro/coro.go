@@ -211,7 +211,6 @@ type core struct {
 	co      Co
 	next    func() (Waiter, bool) // the iter.Pull coroutine; nil until driven
 	yf      func(Waiter) bool     // iter.Pull's yield, while the body runs
-	body    bodyRunner            // the state: runs the body and records its results
 	err     error                 // the body's error (after PEP 479 and Close's rules), once Closed
 	in      any                   // what the pending suspension returns: a value sent, or a thrown error
 	st      gen.State
@@ -220,9 +219,6 @@ type core struct {
 	ignored bool // the body suspended after ErrGeneratorExit
 	done    bool // the body returned (rather than panicking or unwinding)
 }
-
-// bodyRunner is implemented by state[T]: what core needs of the generic part.
-type bodyRunner interface{ runBody() }
 
 // unwind is the panic that unwinds a body which suspended after
 // ErrGeneratorExit; run recovers it.
@@ -233,7 +229,21 @@ type unwind struct{}
 // and only a throw (rare: a cancellation) pays for the boxing.
 type thrown struct{ err error }
 
-func init() { nest.Mark((*core).run) }
+// init marks the coroutines' stacks for internal/nest with the name of the
+// frame that runs every body, read off a real one: state.run is generic, and
+// each shape of T has an entry of its own.
+func init() {
+	probe := &state[struct{}]{}
+	probe.co.c = &probe.core
+	probe.body = func(*Co) (struct{}, error) {
+		pc := make([]uintptr, 1)
+		runtime.Callers(2, pc)
+		f, _ := runtime.CallersFrames(pc).Next()
+		nest.MarkFunction(f.Function)
+		return struct{}{}, nil
+	}
+	probe.run(func(Waiter) bool { return true })
+}
 
 // New returns a coroutine object that runs body when awaited or driven. New
 // panics if body is nil.
@@ -368,8 +378,7 @@ func (c *Coro[T]) sendSlow(v any) (Waiter, error) {
 // start creates the coroutine that runs the body.
 func (c *Coro[T]) start() {
 	s := c.s
-	s.core.body = s
-	s.next, _ = iter.Pull(s.core.run)
+	s.next, _ = iter.Pull(s.run)
 	if _, ok := s.co.driver.(owner.Closer); !ok {
 		// Closes the coroutine if the Coro is dropped while suspended. The
 		// coroutine never refers to c or the box.
@@ -378,8 +387,19 @@ func (c *Coro[T]) start() {
 	}
 }
 
-// runBody runs the body on the coroutine and records its results.
-func (s *state[T]) runBody() {
+// run is the coroutine's function, handed to iter.Pull: it runs the body and
+// records its results. Its frame marks the coroutine's stack (internal/nest),
+// so that an event loop started from the body can tell that it would block
+// this coroutine's driver. Every way out of the body (return, panic, Goexit,
+// the unwind after an ignored ErrGeneratorExit) ends run, so the coroutine
+// always exits with the body. It is the only frame between iter.Pull's and
+// the body's: a million suspended tasks are a million stacks for the
+// collector to walk, frame by frame.
+//
+//go:noinline
+func (s *state[T]) run(yf func(Waiter) bool) {
+	s.yf = yf
+	defer s.finish()
 	r, err := s.body(&s.co)
 	s.done = true
 	s.res = r
@@ -409,26 +429,13 @@ func (s *state[T]) end() error {
 	return gen.ErrStopIteration
 }
 
-// run is the coroutine's function, handed to iter.Pull. Its frame marks the
-// coroutine's stack (internal/nest), so that an event loop started from the
-// body can tell that it would block this coroutine's driver. Every way out of
-// the body (return, panic, Goexit, the unwind after an ignored
-// ErrGeneratorExit) ends run, so the coroutine always exits with the body.
-//
-//go:noinline
-func (c *core) run(yf func(Waiter) bool) {
-	c.yf = yf
-	defer c.finish()
-	c.body.runBody()
-}
-
 // finish runs as the body's frame unwinds, however it ends. A panic other
 // than the unwind goes on to the driver, through the driver's PanicWrapper,
 // called here, in the panicking frame, so that its stack shows where the
 // panic started.
 func (c *core) finish() {
 	c.st = gen.Closed
-	c.yf, c.body = nil, nil
+	c.yf = nil
 	c.in = nil
 	if c.done {
 		return

@@ -110,26 +110,9 @@ func Sleep(co *coro.Co, d time.Duration) error {
 		_, err := co.Suspend(nil)
 		return err
 	}
-	return sleep(co, d)
-}
-
-// SleepUntil suspends the calling task until the loop's clock reaches t:
-// Trio's sleep_until. Unlike Sleep(co, t.Sub(l.Now())), a deadline that has
-// already passed still goes through the loop's timers, so tasks whose
-// deadlines have passed wake in deadline order, as if the loop had been on
-// time: a schedule of absolute deadlines keeps its order on a busy machine,
-// and its error does not add up over many sleeps. It returns nil, or the error
-// a cancellation throws at it.
-func SleepUntil(co *coro.Co, t time.Time) error {
-	l := LoopOf(co)
-	if l == nil {
-		return errNoLoop
-	}
-	return sleep(co, t.Sub(l.Now()))
-}
-
-// sleep waits for a timer d from now, whatever the sign of d.
-func sleep(co *coro.Co, d time.Duration) error {
+	// The wait is here rather than in a helper SleepUntil could share: a
+	// million sleeping tasks are a million suspended stacks, and every frame
+	// on them is one more for the collector to walk.
 	l := LoopOf(co)
 	if l == nil {
 		return errNoLoop
@@ -146,6 +129,28 @@ func sleep(co *coro.Co, d time.Duration) error {
 		return ErrCancelled
 	}
 	return nil
+}
+
+// SleepUntil suspends the calling task until the loop's clock reaches t:
+// Trio's sleep_until. Unlike Sleep(co, t.Sub(l.Now())), a deadline that has
+// already passed still goes through the loop's timers, so tasks whose
+// deadlines have passed wake in deadline order, as if the loop had been on
+// time: a schedule of absolute deadlines keeps its order on a busy machine,
+// and its error does not add up over many sleeps. It returns nil, or the error
+// a cancellation throws at it.
+func SleepUntil(co *coro.Co, t time.Time) error {
+	l := LoopOf(co)
+	if l == nil {
+		return errNoLoop
+	}
+	if d := t.Sub(l.Now()); d > 0 {
+		return Sleep(co, d)
+	}
+	f := NewFutureOn[struct{}](l)
+	h := l.AfterFunc(t.Sub(l.Now()), func() { f.SetResult(struct{}{}) }) // due in the past
+	_, err := f.Await(co)
+	h.Stop()
+	return err
 }
 
 // sleeper is what Sleep waits on: asyncio's sleep sets a future's result from a
