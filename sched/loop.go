@@ -89,14 +89,14 @@ type Loop struct {
 	timerSeq uint64
 
 	virtual bool
-	sim     *simulation   // Seed's; nil for asyncio's FIFO order
-	jitter  time.Duration // Jitter's, under Seed
+	start   time.Time     // the clock's origin
+	vnow    time.Duration // the virtual clock, since start
+	idle    *time.Timer   // the real-time wait for the next timer
 
-	outside    bool // SeedOutside: ToThread and Go run inline, delivered at a seeded delay
+	sim        *simulation   // Seed's; nil for asyncio's FIFO order
+	jitter     time.Duration // Jitter's, under Seed
+	outside    bool          // SeedOutside: ToThread and Go run inline, delivered at a seeded delay
 	outsideMax time.Duration
-	start      time.Time     // the clock's origin
-	vnow       time.Duration // the virtual clock, since start
-	idle       *time.Timer   // the real-time wait for the next timer
 
 	current   *task    // the task whose step is running, for Dump
 	tasks     taskList // live tasks: spawned and not yet done
