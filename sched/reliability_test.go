@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -408,4 +409,36 @@ func TestSpawnSameCoroTwice(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A task's coroutine has no finalizer (the loop closes what it drives): the
+// loop's Close is what closes a suspended task, runs its deferred calls and
+// ends its goroutine. (A dropped coroutine driven by hand is closed by its
+// finalizer: coro's TestDroppedSuspendedIsClosed.)
+func TestLoopClosesItsTasksCoroutines(t *testing.T) {
+	leaktest.Check(t)
+	const n = 1000
+	closed := 0
+	l := sched.NewLoop(sched.VirtualTime())
+	_, err := sched.RunOn(l, coro.New(func(co *coro.Co) (struct{}, error) {
+		var never sched.Event
+		for range n {
+			sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+				defer func() { closed++ }()
+				return struct{}{}, never.Wait(co)
+			}))
+		}
+		return struct{}{}, never.Wait(co)
+	}))
+	if !errors.Is(err, sched.ErrDeadlock) {
+		t.Fatalf("RunOn = %v; want a deadlock", err)
+	}
+	runtime.GC() // no finalizer closes anything: the tasks stay suspended
+	if closed != 0 {
+		t.Fatalf("%d tasks closed before Close", closed)
+	}
+	l.Close()
+	if closed != n {
+		t.Errorf("Close closed %d of %d suspended tasks", closed, n)
+	}
 }
