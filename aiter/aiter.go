@@ -36,6 +36,7 @@
 package aiter
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"iter"
@@ -43,6 +44,7 @@ import (
 
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
+	"github.com/corio-go/corio/internal/hook"
 )
 
 // ErrStopAsyncIteration is the end of an async iteration: what ANext returns
@@ -67,15 +69,7 @@ type valueMark[Y any] struct{ v Y }
 func (*valueMark[Y]) AddDoneCallback(func()) {}
 func (*valueMark[Y]) Cancel() bool           { return false }
 
-// registrar is implemented by drivers that track async generators (sched's
-// tasks): asyncio's firstiter hook. done is called when the generator finishes.
-type registrar interface {
-	AsyncGenStarted(g interface {
-		AClose(co *coro.Co) error
-		Close() error
-		State() gen.State
-	}) (done func())
-}
+var _ hook.AsyncGen = (*Gen[int, int])(nil)
 
 // Gen is an async generator: a body that awaits (through the co it is given)
 // and yields values of type Y, receiving values of type S at each yield. Create
@@ -86,23 +80,49 @@ type registrar interface {
 // A Gen dropped while suspended is closed by the runtime, as a [gen.Gen] is;
 // its cleanup cannot await then.
 type Gen[Y, S any] struct {
-	p    *pullState[Y, S]                     // what the body's coroutine refers to
-	g    *gen.Gen[coro.Waiter, any, struct{}] // pull mode's coroutine; nil until then
-	done func()                               // unregisters from the loop
-	st   gen.State                            // Created, Running (a step in progress), Suspended, Closed
+	p    *pullState[Y, S]     // what the body's coroutine refers to
+	g    *coro.Coro[struct{}] // pull mode's coroutine; nil until then
+	done func()               // unregisters from the loop
+	st   gen.State            // Created, Running (a step in progress), Suspended, Closed
 }
 
 // pullState is what an async generator's body and coroutine refer to: never
 // the Gen, which holds the coroutine, or a dropped Gen could never be collected
-// and its coroutine closed.
+// and its coroutine closed. It is also the coroutine's driver: bound once, it
+// delegates to the driver of the task stepping the generator now, so that the
+// body's awaits belong to that task, as Python's do.
 type pullState[Y, S any] struct {
 	body    func(co *coro.Co, yield gen.Yield[Y, S]) error
-	co      *coro.Co                    // the body's handle, rebound to each step's caller
-	d       coro.Driver                 // the first caller's driver, for co
-	y       gen.Yield[coro.Waiter, any] // the coroutine's yield
+	co      *coro.Co    // the body's handle
+	cur     coro.Driver // the driver of the task stepping the generator now
 	mark    valueMark[Y]
 	closing bool // GeneratorExit was delivered: a value yield is ignoring it
 	ignored bool
+}
+
+var (
+	_ hook.Delegator    = (*pullState[int, int])(nil)
+	_ coro.PanicWrapper = (*pullState[int, int])(nil)
+)
+
+// Delegate returns the driver of the task stepping the generator.
+func (p *pullState[Y, S]) Delegate() coro.Driver { return p.cur }
+
+// Context is the stepping task's.
+func (p *pullState[Y, S]) Context() context.Context {
+	if p.cur == nil {
+		return context.Background()
+	}
+	return p.cur.Context()
+}
+
+// WrapPanic lets the stepping task's driver record a panic of the body, as it
+// does for its own coroutine's.
+func (p *pullState[Y, S]) WrapPanic(v any) any {
+	if w, ok := p.cur.(coro.PanicWrapper); ok {
+		return w.WrapPanic(v)
+	}
+	return v
 }
 
 // New returns an async generator that runs body when first iterated. body's co
@@ -219,9 +239,7 @@ func (g *Gen[Y, S]) step(co *coro.Co, send any, throw error) (Y, error) {
 		g.start(co)
 	}
 	p := g.p
-	if p.co != nil {
-		p.co.Rebind(co.Driver())
-	}
+	p.cur = co.Driver()
 	g.st = gen.Running
 	normal := false
 	defer func() {
@@ -260,33 +278,29 @@ func (g *Gen[Y, S]) step(co *coro.Co, send any, throw error) (Y, error) {
 	return zero, err
 }
 
-// start makes the pull-mode coroutine: a gen generator whose yields are either
-// the body's awaits (Waiters) or its values (the mark).
+// start makes the pull-mode coroutine: a coroutine whose suspensions are
+// either the body's awaits (Waiters) or its values (the mark), bound to p.
 func (g *Gen[Y, S]) start(co *coro.Co) {
-	g.p.d = co.Driver()
-	g.g = gen.New(g.p.run)
-	if r, ok := co.Driver().(registrar); ok {
+	g.g = coro.New(g.p.run)
+	g.g.Bind(g.p)
+	if r, ok := co.Driver().(hook.FirstIter); ok {
 		g.done = r.AsyncGenStarted(g)
 	}
 }
 
-// run is the pull-mode coroutine's body.
-func (p *pullState[Y, S]) run(y gen.Yield[coro.Waiter, any]) (_ struct{}, err error) {
-	p.y = y
-	p.co = coro.NewCo(y, p.d)
+// run is the pull-mode coroutine's body. coro runs it as any coroutine's:
+// a panic goes through p's WrapPanic, and the stack carries coro's mark.
+func (p *pullState[Y, S]) run(co *coro.Co) (_ struct{}, err error) {
+	p.co = co
 	defer func() {
 		if p.ignored {
 			if r := recover(); r != nil && r != (unwind{}) {
 				panic(r)
 			}
 			err = gen.ErrIgnoredExit
-		} else if w, ok := p.co.Driver().(coro.PanicWrapper); ok {
-			if r := recover(); r != nil {
-				panic(w.WrapPanic(r))
-			}
 		}
 	}()
-	return struct{}{}, check(p.body(p.co, p.yieldPull))
+	return struct{}{}, check(p.body(co, p.yieldPull))
 }
 
 // yieldPull is the body's yield in pull mode.
@@ -297,7 +311,7 @@ func (p *pullState[Y, S]) yieldPull(v Y) (S, error) {
 		panic(unwind{})
 	}
 	p.mark.v = v
-	in, err := p.y(&p.mark)
+	in, err := p.co.Suspend(&p.mark)
 	if err != nil {
 		return zero, err
 	}

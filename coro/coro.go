@@ -54,6 +54,7 @@ import (
 	"fmt"
 
 	"github.com/corio-go/corio/gen"
+	"github.com/corio-go/corio/internal/nest"
 )
 
 // Awaitable is anything a coroutine can await: Await suspends the coroutine
@@ -105,25 +106,6 @@ type Co struct {
 	driver Driver
 }
 
-// NewCo returns a handle whose Suspend yields through yield, bound to d (which
-// may be nil). It is for building coroutine-like objects on a [gen] generator of
-// your own — aiter's async generators are built so — whose generator's body then
-// runs the bodies with this Co. A Coro makes its own Co; most code never calls
-// NewCo.
-func NewCo(yield gen.Yield[Waiter, any], d Driver) *Co {
-	if yield == nil {
-		panic("coro.NewCo: nil yield")
-	}
-	return &Co{yield: yield, driver: d}
-}
-
-// Rebind binds d as the driver of the coroutine co belongs to, from now on. It
-// is for coroutine-like objects that different drivers step in turn (an async
-// generator stepped by one task, then another): each step rebinds the Co its
-// body sees to the caller's driver, as Python's awaits always belong to the
-// task that is awaiting.
-func (co *Co) Rebind(d Driver) { co.driver = d }
-
 // Suspend yields w to the coroutine's driver and returns when the driver
 // resumes it: with the value the driver sends (sched sends nil) and a nil error,
 // or with the error the driver throws (sched throws cancellation errors). After
@@ -160,6 +142,7 @@ func (co *Co) Context() context.Context {
 type Coro[T any] struct {
 	body   func(co *Co) (T, error)
 	driver Driver                   // bound by Bind, for the generator's Co
+	bound  bool                     // Bind has claimed it
 	g      *gen.Gen[Waiter, any, T] // the generator, once driven; nil while unused or inline
 	st     gen.State                // while g is nil: Created, Running (inline) or Closed
 	res    T                        // the inline run's results
@@ -199,7 +182,7 @@ func (c *Coro[T]) Await(co *Co) (T, error) {
 	case gen.Running:
 		return zero, gen.ErrRunning
 	case gen.Created:
-		if c.g == nil && c.driver == nil {
+		if c.g == nil && !c.bound {
 			c.st = gen.Running
 			defer c.closeInline()
 			r, err := c.body(co)
@@ -210,7 +193,7 @@ func (c *Coro[T]) Await(co *Co) (T, error) {
 			return r, err
 		}
 	case gen.Suspended:
-		if c.driver == nil {
+		if !c.bound {
 			return gen.YieldFrom(co.yield, c.g)
 		}
 	}
@@ -221,13 +204,15 @@ func (c *Coro[T]) closeInline() { c.st = gen.Closed }
 
 // Bind binds d to the coroutine, for its bodies to reach through [Co.Driver] and
 // [Co.Context], and claims it: awaiting it is then an error. It must be called
-// before the first Send, by the driver that will run the coroutine; Bind panics
-// if the coroutine has started or was awaited.
-func (c *Coro[T]) Bind(d Driver) {
-	if c.State() != gen.Created {
-		panic("coro: Bind of a coroutine that has started")
+// before the first Send, by the driver that will run the coroutine. Bind
+// returns [ErrReused], binding nothing, if the coroutine has started, was
+// awaited, or is bound already: one coroutine object makes one task.
+func (c *Coro[T]) Bind(d Driver) error {
+	if c.bound || c.State() != gen.Created {
+		return ErrReused
 	}
-	c.driver = d
+	c.driver, c.bound = d, true
+	return nil
 }
 
 // start creates the generator that drives the body.
@@ -236,8 +221,11 @@ func (c *Coro[T]) start() {
 	c.g = gen.New(d.run)
 }
 
-// run is the generator body: it gives the coroutine's body its Co.
-func (d *driven[T]) run(yield gen.Yield[Waiter, any]) (T, error) {
+// run is the generator body: it gives the coroutine's body its Co. nest.Body
+// marks the coroutine's stack, so that an event loop started from the body can
+// tell it would block the driver (sched.Run refuses to); it costs one call per
+// coroutine, nothing per switch.
+func (d *driven[T]) run(yield gen.Yield[Waiter, any]) (r T, err error) {
 	d.co.yield = yield
 	if w, ok := d.co.driver.(PanicWrapper); ok {
 		defer func() {
@@ -246,7 +234,8 @@ func (d *driven[T]) run(yield gen.Yield[Waiter, any]) (T, error) {
 			}
 		}()
 	}
-	return d.body(&d.co)
+	nest.Body(func() { r, err = d.body(&d.co) })
+	return r, err
 }
 
 // Send resumes the coroutine, as [gen.Gen.Send] does: a new coroutine runs to its

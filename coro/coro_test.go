@@ -644,7 +644,7 @@ func TestContext(t *testing.T) {
 	})
 }
 
-func TestBindAfterStart(t *testing.T) {
+func TestBindAfterStartOrBind(t *testing.T) {
 	d := &ctxDriver{ctx: context.Background()}
 	for _, tc := range []struct {
 		name  string
@@ -667,22 +667,31 @@ func TestBindAfterStart(t *testing.T) {
 			})
 			defer c.Close()
 			tc.start(t, c)
-			if p := panicValue(func() { c.Bind(d) }); p == nil {
-				t.Errorf("Bind after the coroutine %s did not panic", tc.name)
+			if err := c.Bind(d); !errors.Is(err, coro.ErrReused) {
+				t.Errorf("Bind after the coroutine %s = %v; want ErrReused", tc.name, err)
 			}
 		})
 	}
 	t.Run("running", func(t *testing.T) {
 		leaktest.Check(t)
-		var p any
+		var err error
 		var c *coro.Coro[int]
 		c = coro.New(func(co *coro.Co) (int, error) {
-			p = panicValue(func() { c.Bind(d) })
+			err = c.Bind(d)
 			return 0, nil
 		})
 		c.Send(nil)
-		if p == nil {
-			t.Errorf("Bind from the coroutine's own body did not panic")
+		if !errors.Is(err, coro.ErrReused) {
+			t.Errorf("Bind from the coroutine's own body = %v; want ErrReused", err)
+		}
+	})
+	t.Run("bound", func(t *testing.T) {
+		c := coro.New(func(co *coro.Co) (int, error) { return 1, nil })
+		if err := c.Bind(d); err != nil {
+			t.Fatalf("first Bind = %v; want nil", err)
+		}
+		if err := c.Bind(d); !errors.Is(err, coro.ErrReused) {
+			t.Errorf("second Bind = %v; want ErrReused", err)
 		}
 	})
 }

@@ -829,7 +829,7 @@ func TestYieldMisuse(t *testing.T) {
 			defer cleanup()
 			p := panicValue(call)
 			msg, _ := p.(string)
-			if !strings.Contains(msg, "yield called") || !strings.Contains(msg, tt.want) {
+			if !strings.HasPrefix(msg, "gen.Yield: called") || !strings.Contains(msg, tt.want) {
 				t.Errorf("yield panicked with %#v; want a message with %q", p, tt.want)
 			}
 		})

@@ -37,7 +37,7 @@ func (g *Gen[Y, S, R]) All() iter.Seq[Y] {
 				}
 			}
 		case Running:
-			panic("gen: All of a generator already executing")
+			panic("gen.Gen.All: generator already executing")
 		}
 	}
 }

@@ -16,10 +16,9 @@ package sched_test
 // back.
 //
 // Two things Go spells differently, each noted where it is used:
-//   - Wait cannot see how the body ended. A body that fails with an error of
-//     its own (Python: an exception leaving "async with") passes it to tgExit,
-//     which cancels the group (Group.Cancel) and joins the error to Wait's
-//     result, as __aexit__ does.
+//   - Wait cannot see how the body ended: it is the body ending normally. A
+//     body that ends with an exception (Python: one leaving "async with",
+//     a CancelledError included) passes it to Group.Exit (tgExit).
 //   - Spawn returns no task. A test that needs the child's task (to cancel it
 //     or read its result) records what it needs from inside the child.
 //
@@ -131,24 +130,9 @@ func tgIsCancel(err error) bool {
 }
 
 // tgExit leaves "async with TaskGroup() as g:" whose body ended with bodyErr,
-// as __aexit__(type(bodyErr), bodyErr, tb) does. A body that was cancelled (or
-// ended normally) is Wait's business: Wait sees the task's cancellation itself.
-// Wait cannot see any other error of the body, so tgExit cancels the group's
-// tasks first (Group.Cancel, as __aexit__ aborts the group), then joins the
-// body's error to the group's failures. A cancellation that Wait reports gives
-// way to the body's error, as Python propagates CancelledError only when the
-// body raised it.
+// as __aexit__(type(bodyErr), bodyErr, tb) does: Group.Exit.
 func tgExit(co *coro.Co, g *sched.Group, bodyErr error) error {
-	if bodyErr == nil || errors.Is(bodyErr, context.Canceled) {
-		return g.Wait(co)
-	}
-	g.Cancel()
-	err := g.Wait(co)
-	var errs []error
-	if err != nil && !tgIsCancel(err) {
-		errs = tgMembers(err)
-	}
-	return errors.Join(append(errs, bodyErr)...)
+	return g.Exit(co, bodyErr)
 }
 
 // tgSleepThen sleeps d, then stores v in *res.
@@ -382,10 +366,11 @@ func TestCPythonTaskGroups07(t *testing.T) {
 			for range 5 {
 				g.Spawn(tgCountCancel(&num))
 			}
-			if err := sched.Sleep(co, 10*time.Second); errors.Is(err, sched.ErrCancelled) {
+			err := sched.Sleep(co, 10*time.Second)
+			if errors.Is(err, sched.ErrCancelled) {
 				num += 10
 			}
-			return g.Wait(co)
+			return tgExit(co, g, err)
 		})
 		sched.Sleep(co, 100*time.Millisecond)
 		if r.Done() {
@@ -475,8 +460,8 @@ func TestCPythonTaskGroups11(t *testing.T) {
 			for range 5 {
 				g2.Spawn(tgFailInFinally(10*time.Second, tgZeroDivision))
 			}
-			sched.Sleep(co, 10*time.Second)
-			return tgExit(co, g1, g2.Wait(co))
+			err := sched.Sleep(co, 10*time.Second)
+			return tgExit(co, g1, tgExit(co, g2, err))
 		})
 		sched.Sleep(co, 100*time.Millisecond)
 		if r.Done() {
@@ -503,8 +488,8 @@ func TestCPythonTaskGroups12(t *testing.T) {
 			for range 5 {
 				g2.Spawn(tgFailInFinally(10*time.Second, tgZeroDivision))
 			}
-			sched.Sleep(co, 10*time.Second)
-			return tgExit(co, g1, g2.Wait(co))
+			err := sched.Sleep(co, 10*time.Second)
+			return tgExit(co, g1, tgExit(co, g2, err))
 		})
 		sched.Sleep(co, 100*time.Millisecond)
 		if r.Done() {
@@ -638,10 +623,11 @@ func TestCPythonTaskGroups17(t *testing.T) {
 		num := 0
 		r := tgSpawn(co, func(co *coro.Co) error {
 			g := sched.NewGroup(co)
-			if err := sched.Sleep(co, 10*time.Second); errors.Is(err, sched.ErrCancelled) {
+			err := sched.Sleep(co, 10*time.Second)
+			if errors.Is(err, sched.ErrCancelled) {
 				num += 10
 			}
-			return g.Wait(co)
+			return tgExit(co, g, err)
 		})
 		sched.Sleep(co, 100*time.Millisecond)
 		if r.Done() {

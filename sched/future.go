@@ -15,15 +15,22 @@ const (
 	cancelled
 )
 
-// callbacks holds done callbacks in registration order; the first is kept
-// apart, since most futures have exactly one (the task awaiting them). They are
-// runners, so that a task can register itself with no closure.
+// callbacks holds the done callbacks of a future, a task or a sleep, in
+// registration order; the first is kept apart, since most have exactly one
+// (the task awaiting them). They are runners, so that a task can register
+// itself with no closure.
 type callbacks struct {
 	first runner
 	more  []runner
 }
 
-func (c *callbacks) add(r runner) {
+// add registers r, or schedules it at once if done: a done callback never runs
+// synchronously, even when added to what is done already.
+func (c *callbacks) add(l *Loop, done bool, r runner) {
+	if done {
+		l.callSoon(r)
+		return
+	}
 	if c.first == nil {
 		c.first = r
 		return
@@ -34,11 +41,11 @@ func (c *callbacks) add(r runner) {
 // schedule hands every callback to the loop, in order, and forgets them.
 func (c *callbacks) schedule(l *Loop) {
 	if c.first != nil {
-		l.ready = append(l.ready, c.first)
+		l.callSoon(c.first)
 		c.first = nil
 	}
 	for i, r := range c.more {
-		l.ready = append(l.ready, r)
+		l.callSoon(r)
 		c.more[i] = nil
 	}
 	c.more = nil
@@ -67,11 +74,7 @@ type Future[T any] struct {
 // NewFuture returns a pending future on the loop running co's task
 // (loop.create_future). It panics if co is not driven by a sched task.
 func NewFuture[T any](co *coro.Co) *Future[T] {
-	l := LoopOf(co)
-	if l == nil {
-		panic("sched.NewFuture: " + errNoLoop.Error())
-	}
-	return NewFutureOn[T](l)
+	return NewFutureOn[T](runningTask(co, "sched.NewFuture").loop)
 }
 
 // NewFutureOn returns a pending future on l, for callbacks that have no task.
@@ -86,10 +89,15 @@ func (f *Future[T]) Done() bool { return f.st != pending }
 func (f *Future[T]) Cancelled() bool { return f.st == cancelled }
 
 // SetResult completes the future with v, scheduling its done callbacks. It
-// returns ErrInvalidState if the future is done already.
+// returns ErrInvalidState if the future is done already, and an error matching
+// ErrClosed, leaving the future pending, if its loop is closed (no callback
+// could run).
 func (f *Future[T]) SetResult(v T) error {
-	if f.st != pending {
+	switch {
+	case f.st != pending:
 		return fmt.Errorf("%w: SetResult of a future that is done", ErrInvalidState)
+	case f.loop.closed:
+		return fmt.Errorf("sched.Future.SetResult: %w", ErrClosed)
 	}
 	f.res = v
 	f.complete(finished)
@@ -97,14 +105,16 @@ func (f *Future[T]) SetResult(v T) error {
 }
 
 // SetError completes the future with err, scheduling its done callbacks. It
-// returns ErrInvalidState if the future is done already, and an error for a nil
-// err.
+// returns ErrInvalidState if the future is done already, an error matching
+// ErrClosed if its loop is closed, and an error for a nil err.
 func (f *Future[T]) SetError(err error) error {
-	if err == nil {
+	switch {
+	case err == nil:
 		return errNilError
-	}
-	if f.st != pending {
+	case f.st != pending:
 		return fmt.Errorf("%w: SetError of a future that is done", ErrInvalidState)
+	case f.loop.closed:
+		return fmt.Errorf("sched.Future.SetError: %w", ErrClosed)
 	}
 	f.err = err
 	f.complete(finished)
@@ -147,18 +157,12 @@ func (f *Future[T]) Result() (T, error) {
 // scheduled at once.
 func (f *Future[T]) AddDoneCallback(fn func()) {
 	if fn == nil {
-		panic("sched: AddDoneCallback of a nil func")
+		panic("sched.Future.AddDoneCallback: nil func")
 	}
 	f.addRunner(callback(fn))
 }
 
-func (f *Future[T]) addRunner(r runner) {
-	if f.st != pending {
-		f.loop.ready = append(f.loop.ready, r)
-		return
-	}
-	f.cbs.add(r)
-}
+func (f *Future[T]) addRunner(r runner) { f.cbs.add(f.loop, f.st != pending, r) }
 
 // Await returns the future's result, suspending the task until it is done if
 // it is pending (a done future does not suspend at all). Cancelling the task

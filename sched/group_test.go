@@ -111,7 +111,7 @@ func TestGroupCancelledParentCancelsGroup(t *testing.T) {
 					if inBody {
 						bodyErr = sched.Sleep(co, time.Hour)
 					}
-					waitErr = g.Wait(co)
+					waitErr = g.Exit(co, bodyErr) // nil unless the body's Sleep was cancelled
 					return waitErr
 				})
 				sched.Sleep(co, time.Second)
@@ -341,9 +341,10 @@ func TestGroupAbortCancelsInSpawnOrder(t *testing.T) {
 	})
 }
 
-// Group.Cancel (the body failed) cancels the group's tasks; their
-// cancellations are not failures, so Wait returns nil, and the task that made
-// the group is not cancelled. Spawn panics afterwards.
+// Group.Cancel (Python 3.15's TaskGroup.cancel) cancels the group's tasks and
+// the body's pending await; their cancellations are not failures, so Wait
+// returns nil, and the cancellation of the task that made the group is taken
+// back. Spawn panics afterwards.
 func TestGroupCancel(t *testing.T) {
 	leaktest.Check(t)
 	tgRun(t, func(co *coro.Co) error {
@@ -375,5 +376,52 @@ func TestGroupCancel(t *testing.T) {
 			t.Errorf("Cancelling() = %d; want 0", n)
 		}
 		return sched.Sleep(co, time.Second)
+	})
+}
+
+// WithGroup ends the group with the body's error: a failing body cancels the
+// group's tasks and its error comes last in the join; a body that ends
+// normally waits for them.
+func TestWithGroup(t *testing.T) {
+	leaktest.Check(t)
+	tgRun(t, func(co *coro.Co) error {
+		var childErr error
+		err := sched.WithGroup(co, func(co *coro.Co, g *sched.Group) error {
+			g.Spawn(func(co *coro.Co) error { childErr = sched.Sleep(co, time.Hour); return childErr })
+			g.Spawn(tgCrashAfter(time.Second, grErrA))
+			if err := sched.Sleep(co, 2*time.Second); err != nil {
+				return err // cancelled by the group when the second child fails
+			}
+			return grErrB
+		})
+		if m := tgMembers(err); len(m) != 1 || m[0] != grErrA {
+			t.Errorf("WithGroup = %v; want a join of exactly %v", err, grErrA)
+		}
+		if !tgIsCancel(childErr) {
+			t.Errorf("the sleeping child ended with %v; want a cancellation", childErr)
+		}
+
+		var done bool
+		err = sched.WithGroup(co, func(co *coro.Co, g *sched.Group) error {
+			g.Spawn(func(co *coro.Co) error { childErr = sched.Sleep(co, time.Hour); return childErr })
+			g.Spawn(func(co *coro.Co) error { done = true; return nil })
+			return grErrB
+		})
+		if m := tgMembers(err); len(m) != 1 || m[0] != grErrB {
+			t.Errorf("WithGroup = %v; want a join of exactly %v", err, grErrB)
+		}
+		if !tgIsCancel(childErr) || done {
+			t.Errorf("children: %v, second ran %v; want a cancellation, and the second never started", childErr, done)
+		}
+
+		t0 := sched.LoopOf(co).Now()
+		err = sched.WithGroup(co, func(co *coro.Co, g *sched.Group) error {
+			g.Spawn(func(co *coro.Co) error { return sched.Sleep(co, time.Hour) })
+			return nil
+		})
+		if err != nil || sched.LoopOf(co).Now().Sub(t0) != time.Hour {
+			t.Errorf("WithGroup = %v after %v; want nil after 1h", err, sched.LoopOf(co).Now().Sub(t0))
+		}
+		return nil
 	})
 }

@@ -1,51 +1,3 @@
-// Package sched is an asyncio-style event loop for [coro] coroutines: tasks,
-// futures, timers, sleeping, gathering, waiting, timeouts and cancellation, with
-// asyncio's ordering iteration by iteration, plus two things asyncio lacks:
-// virtual time and deadlock detection.
-//
-// # Running
-//
-// [Run] is asyncio.run: it makes a loop, runs a coroutine as its main task,
-// cancels what is left when main returns, and closes the loop.
-//
-//	n, err := sched.Run(coro.New(func(co *coro.Co) (int, error) {
-//		t := sched.Spawn(co, coro.New(func(co *coro.Co) (int, error) {
-//			return 1, sched.Sleep(co, time.Second)
-//		}))
-//		return t.Await(co) // resumes one loop iteration after t finishes
-//	}), sched.VirtualTime())
-//
-// # Ordering
-//
-// Each iteration of the loop first moves the timers that are due to the ready
-// queue (by deadline; equal deadlines in the order they were set), then runs
-// exactly the callbacks that were ready when it began, first in first out;
-// whatever they schedule runs in a later iteration. Completing a future
-// schedules its done callbacks; a task awaiting a future or another task is
-// such a callback. So traces match asyncio's line for line.
-//
-// # Time
-//
-// Under [VirtualTime] the clock starts at a fixed instant and moves only by
-// jumping to the next timer when no task can run: a program that sleeps for an
-// hour finishes at once and reports exactly an hour. Otherwise the loop follows
-// the real monotonic clock, and its idle wait blocks on a channel and a timer,
-// so it uses no CPU and works under testing/synctest.
-//
-// # Deadlocks
-//
-// The loop is alive while a callback is ready, a timer is pending, or something
-// outside holds it ([Loop.Hold], which [ToThread] takes for the time its
-// function runs). When none of these holds and the main coroutine has not
-// finished, nothing can ever wake it: where asyncio hangs, Run returns an error
-// wrapping [ErrDeadlock] that names every waiting task and what it waits on.
-//
-// # Goroutines
-//
-// A loop runs on the goroutine that called Run or RunOn, and its tasks' bodies
-// run on their coroutines, one at a time, handing control back and forth with
-// that goroutine. Everything here except [Loop.CallSoonThreadsafe], [Loop.Hold]
-// and the function Hold returns is for that goroutine and its tasks.
 package sched
 
 import (
@@ -53,14 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/corio-go/corio/coro"
-	"github.com/corio-go/corio/gen"
+	"github.com/corio-go/corio/internal/hook"
+	"github.com/corio-go/corio/internal/nest"
 )
 
 // runner is one entry of the ready queue: a task step, a timer, a callback.
@@ -87,6 +39,26 @@ func VirtualTime() Option {
 	return func(l *Loop) { l.virtual = true }
 }
 
+// WithContext ties Run or RunOn to ctx: when ctx is done, the main task is
+// cancelled (asyncio.run's handling of Ctrl-C), and if it ends cancelled, Run
+// returns an error matching both ErrCancelled and context.Cause(ctx). Ctrl-C
+// in two lines:
+//
+//	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+//	defer stop()
+//	err := sched.Run(main, sched.WithContext(ctx))
+//
+// While ctx may still end, it counts as an outside event source that keeps
+// the loop alive: a main task that waits only for it is not a deadlock. Every
+// task's [coro.Co.Context] carries ctx's values (not its cancellation: a task's
+// context ends when the task is cancelled).
+func WithContext(ctx context.Context) Option {
+	if ctx == nil {
+		panic("sched.WithContext: nil context")
+	}
+	return func(l *Loop) { l.ctx = ctx }
+}
+
 // OnUnhandledError sets what the loop does with an error nobody retrieved: a
 // task that failed and whose result nobody asked for (Python logs "Task
 // exception was never retrieved"), or a task that failed while Run shut down.
@@ -100,6 +72,13 @@ func OnUnhandledError(h func(task string, err error)) Option {
 // zero value is not usable. A Loop may not be copied. Only CallSoonThreadsafe,
 // Hold and the function Hold returns are safe from other goroutines; everything
 // else belongs to the goroutine running the loop and the tasks it runs.
+//
+// A Loop made by NewLoop must be closed: a Loop dropped without [Loop.Close]
+// while tasks are pending keeps one goroutine per pending task forever. Unlike
+// a dropped generator, it cannot be collected and closed for you: each
+// suspended task's coroutine refers to its loop, and a parked coroutine's
+// stack is a root for the garbage collector. (Run closes its loop itself; the
+// module's tests check that every NewLoop is closed.)
 type Loop struct {
 	ready []runner // what the next iteration runs
 	spare []runner // the other buffer, reused to avoid allocating per iteration
@@ -117,13 +96,18 @@ type Loop struct {
 	failed    []*task  // tasks that failed, to report if never retrieved
 	running   bool
 	closed    bool
-	asyncgens map[asyncGen]struct{} // started, unfinished async generators (asyncio's _asyncgens)
+	asyncgens map[hook.AsyncGen]struct{} // started, unfinished async generators (asyncio's _asyncgens)
 
+	ctx         context.Context // WithContext's, or nil
 	onUnhandled func(task string, err error)
 	trace       *slog.Logger // nil unless the Trace option is given
 
-	threads     int      // ToThread calls started or queued, not yet back on the loop
-	threadQueue []func() // ToThread starts waiting for the bound
+	threads     int                          // ToThread and Go calls started or queued, not yet back on the loop
+	bounded     int                          // of which ToThread calls, held to maxThreads
+	threadQueue []func()                     // ToThread starts waiting for the bound
+	leftovers   map[any][]any                // values cancelled Recvs took, by channel
+	recvBusy    map[any]*[]*Future[struct{}] // by channel: a cancelled Recv's goroutine still out, and who waits for it
+	threadsIdle []*Future[struct{}]          // completed when threads drops to 0
 	maxThreads  int
 
 	// Guarded by mu: what other goroutines hand the loop.
@@ -135,7 +119,8 @@ type Loop struct {
 	wake        chan struct{} // capacity 1: a pending wake-up for the idle loop
 }
 
-// NewLoop returns a loop that is not running. Close it when done with it.
+// NewLoop returns a loop that is not running. Close it when done with it
+// (defer l.Close()): see [Loop] for why that is not optional.
 func NewLoop(opts ...Option) *Loop {
 	l := &Loop{wake: make(chan struct{}, 1)}
 	for _, o := range opts {
@@ -176,13 +161,22 @@ func (l *Loop) elapsed() time.Duration {
 
 // CallSoon arranges for fn to run in the next iteration of the loop, after the
 // callbacks already scheduled: asyncio's call_soon. Call it from the loop's
-// goroutine; other goroutines use CallSoonThreadsafe.
+// goroutine; other goroutines use CallSoonThreadsafe. CallSoon on a closed loop
+// panics, as call_soon raises: nothing would ever run fn.
 func (l *Loop) CallSoon(fn func()) {
-	if fn == nil {
+	switch {
+	case fn == nil:
 		panic("sched.CallSoon: nil func")
+	case l.closed:
+		panic("sched.CallSoon: " + ErrClosed.Error())
 	}
-	l.ready = append(l.ready, callback(fn))
+	l.callSoon(callback(fn))
 }
+
+// callSoon appends r to the ready queue: the one way anything becomes ready
+// (a callback, a task step, a due timer, a done callback), so that the order
+// of a run is decided in one place.
+func (l *Loop) callSoon(r runner) { l.ready = append(l.ready, r) }
 
 // CallSoonThreadsafe arranges, from any goroutine, for fn to run on the loop
 // soon, waking the loop if it is idle: asyncio's call_soon_threadsafe. It
@@ -235,19 +229,17 @@ func (l *Loop) signal() {
 // drain moves the callbacks other goroutines handed in to the ready queue.
 func (l *Loop) drain() {
 	l.mu.Lock()
+	l.drainLocked()
+	l.mu.Unlock()
+}
+
+func (l *Loop) drainLocked() {
 	for _, fn := range l.incoming {
-		l.ready = append(l.ready, callback(fn))
+		l.callSoon(callback(fn))
 	}
 	clear(l.incoming)
 	l.incoming = l.incoming[:0]
 	l.hasIncoming.Store(false)
-	l.mu.Unlock()
-}
-
-func (l *Loop) holdCount() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.holds
 }
 
 // runOnce runs one iteration: asyncio's _run_once. It reports false, having done
@@ -270,7 +262,7 @@ func (l *Loop) step() {
 	if len(l.timers) > 0 {
 		now := l.elapsed()
 		for len(l.timers) > 0 && l.timers[0].when <= now {
-			l.ready = append(l.ready, l.timers.pop())
+			l.callSoon(l.timers.pop())
 		}
 	}
 	batch := l.ready
@@ -283,11 +275,22 @@ func (l *Loop) step() {
 }
 
 // await waits until a callback is ready or a timer is due, and reports false if
-// neither can ever happen.
+// neither can ever happen. The verdict is taken under the lock that guards the
+// incoming queue and the holds, after a last look at the queue: a goroutine
+// that hands in a callback and then releases its Hold can never slip in
+// between the look and the verdict.
 func (l *Loop) await() bool {
 	for len(l.ready) == 0 {
-		holds := l.holdCount()
-		if len(l.timers) == 0 && holds == 0 {
+		l.mu.Lock()
+		if len(l.incoming) > 0 {
+			l.drainLocked()
+			l.mu.Unlock()
+			return true
+		}
+		holds := l.holds
+		l.mu.Unlock()
+		timer := len(l.timers) > 0
+		if !timer && holds == 0 {
 			return false
 		}
 		if l.virtual && holds == 0 {
@@ -295,7 +298,7 @@ func (l *Loop) await() bool {
 			return true
 		}
 		var due <-chan time.Time
-		if len(l.timers) > 0 {
+		if timer {
 			d := l.timers[0].when - l.elapsed()
 			if d <= 0 {
 				return true
@@ -330,28 +333,11 @@ func (l *Loop) enter() error {
 		return ErrClosed
 	case l.running:
 		return errRunning
-	case insideCoroutine():
+	case nest.Inside():
 		return errInsideLoop
 	}
 	l.running = true
 	return nil
-}
-
-// insideCoroutine reports whether the caller runs in a coroutine's body (where
-// running a loop would block the loop that drives it). It looks for coro's
-// body-running frame on the stack; it is called once per Run, not per step.
-func insideCoroutine() bool {
-	pcs := make([]uintptr, 128)
-	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
-	for {
-		f, more := frames.Next()
-		if strings.HasPrefix(f.Function, "github.com/corio-go/corio/coro.(*driven[") && strings.HasSuffix(f.Function, "]).run") {
-			return true
-		}
-		if !more {
-			return false
-		}
-	}
 }
 
 // RunOn runs the loop until c, run as a task on it, has finished, and returns
@@ -380,6 +366,9 @@ func RunOn[T any](l *Loop, c *coro.Coro[T]) (T, error) {
 		}
 	}()
 	t := SpawnOn(l, c)
+	if l.ctx != nil && l.ctx.Done() != nil {
+		defer l.cancelOnDone(&t.task)()
+	}
 	for t.st != taskDone {
 		if !l.runOnce() {
 			normal = true
@@ -391,8 +380,37 @@ func RunOn[T any](l *Loop, c *coro.Coro[T]) (T, error) {
 	// it spawned last takes its first step) and timers due by then.
 	l.runReady()
 	normal = true
-	return t.Result()
+	r, err := t.Result()
+	if t.cancelled && l.ctx != nil && l.ctx.Err() != nil {
+		err = &contextError{err, context.Cause(l.ctx)}
+	}
+	return r, err
 }
+
+// cancelOnDone cancels main once the loop's context is done, holding the loop
+// meanwhile; it returns the function that stops watching.
+func (l *Loop) cancelOnDone(main *task) (stop func()) {
+	release := l.Hold()
+	stopWatch := context.AfterFunc(l.ctx, func() {
+		l.CallSoonThreadsafe(func() {
+			if !main.Done() {
+				main.Cancel()
+			}
+		})
+		release()
+	})
+	return func() {
+		stopWatch()
+		release()
+	}
+}
+
+// contextError is the main task's cancellation by WithContext's context: it
+// matches both the cancellation and the context's cause.
+type contextError struct{ cancel, cause error }
+
+func (e *contextError) Error() string   { return e.cancel.Error() + ": " + e.cause.Error() }
+func (e *contextError) Unwrap() []error { return []error{e.cancel, e.cause} }
 
 // runReady runs one iteration without waiting: the due timers, then the
 // callbacks ready.
@@ -421,9 +439,13 @@ func Run[T any](c *coro.Coro[T], opts ...Option) (T, error) {
 	return r, err
 }
 
-// shutdown is asyncio.run's ending: cancel every task left, run the loop until
-// they finish (or nothing can happen any more), report those that failed, then
-// close unfinished async generators.
+// shutdown is asyncio.run's ending (Lib/asyncio/runners.py), iteration for
+// iteration: cancel the tasks pending when main returned and run the loop until
+// they are done (run_until_complete of their gather: one iteration for the
+// gather to see the last one finish, one for the loop to stop), report those
+// that failed, then shut down async generators and wait for ToThread calls,
+// each a run_until_complete of a task of its own. A task created meanwhile runs
+// only in those iterations; Close then closes it.
 func (l *Loop) shutdown() {
 	l.running = true
 	normal := false
@@ -433,22 +455,62 @@ func (l *Loop) shutdown() {
 			l.abandon()
 		}
 	}()
-	pending := l.tasks.all()
-	for _, t := range pending {
-		t.Cancel()
-	}
-	for (l.tasks.n > 0 || l.threads > 0) && l.runOnce() {
-	}
-	for _, t := range pending {
-		// Reported whether or not anyone asked, as asyncio.run reports
-		// "unhandled exception during asyncio.run() shutdown".
-		if t.st == taskDone && !t.cancelled && t.err != nil {
-			t.retrieved = true
-			l.onUnhandled(t.Name(), fmt.Errorf("during shutdown: %w", t.err))
+	if pending := l.tasks.all(); len(pending) > 0 {
+		for _, t := range pending {
+			t.Cancel()
+		}
+		left := len(pending)
+		gathered := callback(func() { left-- })
+		for _, t := range pending {
+			t.addRunner(gathered)
+		}
+		for left > 0 && l.runOnce() {
+		}
+		l.runReady() // the gather's done callback stops the loop
+		for _, t := range pending {
+			// Reported whether or not anyone asked, as asyncio.run reports
+			// "unhandled exception during asyncio.run() shutdown".
+			if t.st == taskDone && !t.cancelled && t.err != nil {
+				t.retrieved = true
+				l.onUnhandled(t.Name(), fmt.Errorf("during shutdown: %w", t.err))
+			}
 		}
 	}
-	l.closeAsyncGens()
+	l.runUntilComplete("shutdown_asyncgens", len(l.asyncgens) > 0, l.shutdownAsyncGens)
+	l.runUntilComplete("shutdown_default_executor", l.threads > 0, func(co *coro.Co) error {
+		for l.threads > 0 {
+			// ToThread calls still running, whose tasks were cancelled:
+			// shutdown_default_executor joins the executor's threads.
+			w := NewFutureOn[struct{}](l)
+			l.threadsIdle = append(l.threadsIdle, w)
+			if _, err := w.Await(co); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	normal = true
+}
+
+// runUntilComplete is loop.run_until_complete of body run as a task named
+// name: it runs the loop until the task is done, then one more iteration, in
+// which asyncio's done callback stops the loop. When there is nothing to do the
+// task would return at its first step: the loop just runs those two iterations.
+func (l *Loop) runUntilComplete(name string, needed bool, body func(co *coro.Co) error) {
+	if !needed {
+		l.runReady()
+		l.runReady()
+		return
+	}
+	t := spawn(l, "sched.Run", name, coro.New(func(co *coro.Co) (struct{}, error) {
+		return struct{}{}, body(co)
+	}))
+	for t.st != taskDone && l.runOnce() {
+	}
+	l.runReady()
+	if _, err := t.Result(); err != nil && !errors.Is(err, context.Canceled) {
+		l.onUnhandled(t.Name(), err)
+	}
 }
 
 // Close closes the loop: the coroutines of tasks still pending are closed (their
@@ -470,14 +532,18 @@ func (l *Loop) Close() error {
 // abandon closes every live task's coroutine and the loop itself, after a
 // panic or on Close: nothing is left suspended.
 func (l *Loop) abandon() {
-	l.closed = true
 	l.mu.Lock()
 	l.closedSafe = true
 	l.mu.Unlock()
+	// The coroutines' deferred calls run now; what they schedule never runs.
 	for _, t := range l.tasks.all() {
 		t.abandon()
 	}
-	l.closeAsyncGens()
+	// No loop can run their cleanup any more: it may not await.
+	for _, g := range l.unregisterAsyncGens() {
+		g.Close()
+	}
+	l.closed = true
 	if l.idle != nil {
 		l.idle.Stop()
 	}
@@ -491,58 +557,37 @@ func (l *Loop) abandon() {
 	l.ready, l.spare, l.timers = nil, nil, nil
 }
 
-// asyncGen is what an async generator (aiter.Gen) registers with its loop when
-// a task first steps it, so that Run can close it if it is left unfinished.
-type asyncGen = interface {
-	AClose(co *coro.Co) error
-	Close() error
-	State() gen.State
-}
-
-// AsyncGenStarted registers an async generator that a task of the loop started
-// (asyncio's firstiter hook) and returns the function that unregisters it when
-// it finishes. aiter calls it; it is not meant for other code.
-func (t *task) AsyncGenStarted(g asyncGen) (done func()) {
-	l := t.loop
-	if l.asyncgens == nil {
-		l.asyncgens = make(map[asyncGen]struct{})
-	}
-	l.asyncgens[g] = struct{}{}
-	return func() { delete(l.asyncgens, g) }
-}
-
-// closeAsyncGens is asyncio's shutdown_asyncgens: every async generator left
-// unfinished is closed by a task of its own, concurrently, and the loop runs
-// until they are done. On a loop that can no longer run they are closed with no
-// loop at all: their cleanup may not await.
-func (l *Loop) closeAsyncGens() {
+// shutdownAsyncGens is asyncio's shutdown_asyncgens: every async generator
+// left unfinished is closed by a task of its own, concurrently, and their
+// failures are reported.
+func (l *Loop) shutdownAsyncGens(co *coro.Co) error {
 	if len(l.asyncgens) == 0 {
-		return
+		return nil
 	}
-	gens := make([]asyncGen, 0, len(l.asyncgens))
+	closers := make([]coro.Awaitable[struct{}], 0, len(l.asyncgens))
+	for _, g := range l.unregisterAsyncGens() {
+		closers = append(closers, coro.New(func(co *coro.Co) (struct{}, error) {
+			return struct{}{}, g.AClose(co)
+		}))
+	}
+	_, errs, err := GatherAll(co, closers...)
+	for _, e := range errs {
+		if e != nil && !errors.Is(e, context.Canceled) {
+			l.onUnhandled("shutdown_asyncgens", fmt.Errorf("closing an async generator: %w", e))
+		}
+	}
+	return err
+}
+
+// unregisterAsyncGens forgets and returns the async generators left
+// unfinished, in no particular order (asyncio keeps them in a WeakSet).
+func (l *Loop) unregisterAsyncGens() []hook.AsyncGen {
+	gens := make([]hook.AsyncGen, 0, len(l.asyncgens))
 	for g := range l.asyncgens {
 		gens = append(gens, g)
 	}
 	clear(l.asyncgens)
-	if l.closed {
-		for _, g := range gens {
-			g.Close()
-		}
-		return
-	}
-	var closers []*Task[struct{}]
-	for _, g := range gens {
-		closers = append(closers, SpawnOn(l, coro.New(func(co *coro.Co) (struct{}, error) {
-			return struct{}{}, g.AClose(co)
-		})))
-	}
-	for l.tasks.n > 0 && l.runOnce() {
-	}
-	for _, c := range closers {
-		if _, err := c.Result(); err != nil && !errors.Is(err, context.Canceled) {
-			l.onUnhandled(c.Name(), fmt.Errorf("closing an async generator: %w", err))
-		}
-	}
+	return gens
 }
 
 // deadlock builds the error for a main task that can never finish.

@@ -268,11 +268,11 @@ func (q *Queue[T]) All(co *coro.Co) iter.Seq[T] {
 				switch {
 				case err == ErrQueueShutdown:
 				case isCancel(err):
-					if t := taskOf(co); t != nil && t.st != taskDone {
-						t.mustCancel = true
+					if t := taskOf(co); t != nil {
+						t.redeliverCancel()
 					}
 				case err == errNoLoop || errors.Is(err, errBoundLoop):
-					panic("sched: Queue.All: " + err.Error())
+					panic("sched.Queue.All: " + err.Error())
 				}
 				return
 			}

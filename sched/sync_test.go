@@ -65,7 +65,7 @@ func TestLockZeroValueAndRelease(t *testing.T) {
 		t.Fatalf("zero Lock: Locked() = %v, %q; want false, unlocked", l.Locked(), l.String())
 	}
 	p := syPanic(l.Release)
-	if p != "sched: Release of an unlocked Lock" {
+	if p != "sched.Lock.Release: the lock is not held" {
 		t.Fatalf("Release of an unlocked Lock panicked with %v", p)
 	}
 	syRun(t, func(co *coro.Co) error {
@@ -198,10 +198,10 @@ func TestSemaphoreZeroValueAndPanics(t *testing.T) {
 	}{
 		{func() { sched.NewSemaphore(-1) }, "sched.NewSemaphore: negative value"},
 		{func() { sched.NewBoundedSemaphore(-1) }, "sched.NewBoundedSemaphore: negative value"},
-		{func() { sched.NewBoundedSemaphore(2).Release() }, "sched: BoundedSemaphore released too many times"},
+		{func() { sched.NewBoundedSemaphore(2).Release() }, "sched.Semaphore.Release: a bounded semaphore released too many times"},
 		{func() { sched.NewBarrier(0) }, "sched.NewBarrier: parties must be > 0"},
-		{func() { new(sched.Condition).Notify(1) }, "sched: Condition.Notify without holding the lock"},
-		{func() { new(sched.Condition).NotifyAll() }, "sched: Condition.Notify without holding the lock"},
+		{func() { new(sched.Condition).Notify(1) }, "sched.Condition.Notify: the lock is not held"},
+		{func() { new(sched.Condition).NotifyAll() }, "sched.Condition.Notify: the lock is not held"},
 	} {
 		if p := syPanic(tc.fn); p != tc.want {
 			t.Errorf("panic %v; want %q", p, tc.want)
@@ -278,7 +278,7 @@ func TestConditionWaitUnlockedPanics(t *testing.T) {
 	leaktest.Check(t)
 	syRun(t, func(co *coro.Co) error {
 		c := sched.NewCondition(nil)
-		if p := syPanic(func() { c.Wait(co) }); p != "sched: Condition.Wait without holding the lock" {
+		if p := syPanic(func() { c.Wait(co) }); p != "sched.Condition.Wait: the lock is not held" {
 			t.Errorf("panic %v", p)
 		}
 		return nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
+	"github.com/corio-go/corio/internal/hook"
 )
 
 // taskCounter numbers tasks for their default names, across loops, as asyncio
@@ -82,34 +83,43 @@ type Task[T any] struct {
 // is scheduled behind the callbacks already ready. Spawn panics if co is not
 // driven by a sched task.
 func Spawn[T any](co *coro.Co, c *coro.Coro[T]) *Task[T] {
-	l := LoopOf(co)
-	if l == nil {
-		panic("sched.Spawn: " + errNoLoop.Error())
+	return spawn(runningTask(co, "sched.Spawn").loop, "sched.Spawn", "", c)
+}
+
+// runningTask returns the task co belongs to, and panics, naming fn, unless
+// that task's step is the one its loop is running: a Co used outside its body,
+// for instance handed to another loop's goroutine, would touch that loop from
+// the wrong goroutine.
+func runningTask(co *coro.Co, fn string) *task {
+	t := taskOf(co)
+	switch {
+	case t == nil:
+		panic(fn + ": " + errNoLoop.Error())
+	case t.loop.current != t:
+		panic(fn + ": co is not the running task's: a Co is for its own body, on its loop's goroutine")
 	}
-	return SpawnOn(l, c)
+	return t
 }
 
 // SpawnNamed is Spawn with the task's name given: asyncio's
 // create_task(coro, name=...). The name is set before the task is traced or
 // listed anywhere.
 func SpawnNamed[T any](co *coro.Co, name string, c *coro.Coro[T]) *Task[T] {
-	l := LoopOf(co)
-	if l == nil {
-		panic("sched.SpawnNamed: " + errNoLoop.Error())
-	}
-	return spawn(l, name, c)
+	return spawn(runningTask(co, "sched.SpawnNamed").loop, "sched.SpawnNamed", name, c)
 }
 
 // TaskInfo is a task seen without its result type: what [Current] returns.
+// Its methods are those of [Task], documented there; like Task's, they are for
+// the loop's goroutine.
 type TaskInfo interface {
-	Name() string
-	SetName(name string)
-	Done() bool
-	Cancelled() bool
-	Cancel() bool
-	Cancelling() int
-	Uncancel() int
-	AddDoneCallback(fn func())
+	Name() string              // "Task-N" unless named: Task.get_name
+	SetName(name string)       // Task.set_name
+	Done() bool                // whether the task has finished
+	Cancelled() bool           // whether it finished by cancellation
+	Cancel() bool              // ask it to cancel; false if it is done (see Task.Cancel)
+	Cancelling() int           // cancellation requests not taken back (Task.cancelling)
+	Uncancel() int             // take one back; how many remain (Task.uncancel)
+	AddDoneCallback(fn func()) // fn runs on the loop once the task is done
 }
 
 // Current returns the task whose coroutine co belongs to (asyncio's
@@ -123,30 +133,30 @@ func Current(co *coro.Co) TaskInfo {
 
 // SpawnOn runs c as a new task on l, from l's goroutine: from a callback, or
 // before RunOn. The task first runs in the loop's next iteration. A coroutine
-// that was awaited or driven already makes a task that fails with
-// [coro.ErrReused]; on a closed loop the task fails with ErrClosed.
+// that was awaited or driven already, or given to Spawn before, makes a task
+// that fails with [coro.ErrReused] (the first task keeps it); on a closed loop
+// the task fails with ErrClosed.
 func SpawnOn[T any](l *Loop, c *coro.Coro[T]) *Task[T] {
-	return spawn(l, "", c)
+	return spawn(l, "sched.SpawnOn", "", c)
 }
 
-func spawn[T any](l *Loop, name string, c *coro.Coro[T]) *Task[T] {
+// spawn makes the task; fn names the caller for its panics.
+func spawn[T any](l *Loop, fn, name string, c *coro.Coro[T]) *Task[T] {
 	if c == nil {
-		panic("sched.SpawnOn: nil coroutine")
+		panic(fn + ": nil coroutine")
 	}
 	t := &Task[T]{c: c}
 	t.loop = l
 	t.name = name
 	t.id = taskCounter.Add(1)
 	t.self = t
-	switch {
-	case l.closed:
+	if l.closed {
 		t.finish(ErrClosed)
-	case c.State() != gen.Created:
-		t.finish(coro.ErrReused)
-	default:
-		c.Bind(&t.task)
+	} else if err := c.Bind((*driver)(&t.task)); err != nil {
+		t.finish(err) // awaited, driven, or another task's already
+	} else {
 		l.tasks.push(&t.task)
-		l.ready = append(l.ready, t)
+		l.callSoon(t)
 		if l.trace != nil {
 			l.event("spawn", "task", t.Name())
 		}
@@ -179,7 +189,7 @@ func (t *Task[T]) run() {
 		return
 	}
 	if w == nil { // a bare yield (Sleep(0)): run again next iteration
-		t.loop.ready = append(t.loop.ready, t)
+		t.loop.callSoon(t)
 		if t.loop.trace != nil {
 			t.loop.event("yield", "task", t.Name())
 		}
@@ -266,12 +276,15 @@ func (t *Task[T]) finish(err error) {
 	t.cbs.schedule(t.loop)
 }
 
-// close closes the task's coroutine when the loop is abandoned.
+// close closes the task's coroutine when the loop is abandoned. The task counts
+// as running meanwhile: its deferred calls run in its body.
 func (t *Task[T]) close() {
+	t.loop.current = &t.task
 	t.c.Close()
+	t.loop.current = nil
 	if t.st != taskDone {
-		t.retrieved = true
 		t.finish(ErrClosed)
+		t.retrieved = true // closed with its loop, not a failure to report
 	}
 }
 
@@ -334,17 +347,20 @@ func (t *task) SetName(name string) { t.name = name }
 // with a future's rules (see [Future.AddDoneCallback]).
 func (t *task) AddDoneCallback(fn func()) {
 	if fn == nil {
-		panic("sched: AddDoneCallback of a nil func")
+		panic("sched.Task.AddDoneCallback: nil func")
 	}
 	t.addRunner(callback(fn))
 }
 
-func (t *task) addRunner(r runner) {
-	if t.st == taskDone {
-		t.loop.ready = append(t.loop.ready, r)
-		return
+func (t *task) addRunner(r runner) { t.cbs.add(t.loop, t.st == taskDone, r) }
+
+// redeliverCancel arranges for a cancellation the task already received, and
+// swallowed where it could not be returned (an iterator's end), to be thrown
+// again at its next await. It does not count as a new request.
+func (t *task) redeliverCancel() {
+	if t.st != taskDone {
+		t.mustCancel = true
 	}
-	t.cbs.add(r)
 }
 
 // Cancel asks the task to cancel: ErrCancelled is thrown into its coroutine at
@@ -393,7 +409,11 @@ func (t *task) Uncancel() int {
 func (t *task) Context() context.Context {
 	x := t.ext()
 	if x.ctx == nil {
-		x.ctx, x.cancelCtx = context.WithCancel(context.Background())
+		parent := context.Background()
+		if t.loop.ctx != nil {
+			parent = context.WithoutCancel(t.loop.ctx) // its values, not its end
+		}
+		x.ctx, x.cancelCtx = context.WithCancel(parent)
 		if t.cancels > 0 || t.st == taskDone {
 			x.cancelCtx()
 		}
@@ -401,22 +421,55 @@ func (t *task) Context() context.Context {
 	return x.ctx
 }
 
+// driver is the task as its coroutine's coro.Driver: a type of its own, so
+// that the hooks below are not methods of Task.
+type driver task
+
+var (
+	_ coro.PanicWrapper = (*driver)(nil)
+	_ hook.FirstIter    = (*driver)(nil)
+)
+
+func (d *driver) Context() context.Context { return (*task)(d).Context() }
+
 // WrapPanic implements coro.PanicWrapper: it records the task and the stack
 // where the panic started.
-func (t *task) WrapPanic(v any) any {
+func (d *driver) WrapPanic(v any) any {
 	if p, ok := v.(*PanicError); ok {
 		return p
 	}
-	return &PanicError{Value: v, Task: t.Name(), Stack: debug.Stack()}
+	return &PanicError{Value: v, Task: (*task)(d).Name(), Stack: debug.Stack()}
+}
+
+// AsyncGenStarted registers an async generator that a task of the loop
+// started (asyncio's firstiter hook) and returns the function that unregisters
+// it when it finishes.
+func (d *driver) AsyncGenStarted(g hook.AsyncGen) (done func()) {
+	l := d.loop
+	if l.asyncgens == nil {
+		l.asyncgens = make(map[hook.AsyncGen]struct{})
+	}
+	l.asyncgens[g] = struct{}{}
+	return func() { delete(l.asyncgens, g) }
 }
 
 // String describes the task for deadlock reports.
 func (t *task) String() string { return "Task " + t.Name() }
 
-// taskOf returns the sched task driving co, or nil.
+// taskOf returns the sched task driving co, or nil. An async generator's
+// coroutine has a driver that delegates to the task stepping it.
 func taskOf(co *coro.Co) *task {
-	t, _ := co.Driver().(*task)
-	return t
+	d := co.Driver()
+	for {
+		switch x := d.(type) {
+		case *driver:
+			return (*task)(x)
+		case hook.Delegator:
+			d = x.Delegate()
+		default:
+			return nil
+		}
+	}
 }
 
 // taskList is an intrusive doubly linked list of the loop's live tasks.

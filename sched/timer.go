@@ -2,6 +2,7 @@ package sched
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/corio-go/corio/coro"
@@ -17,6 +18,7 @@ type Timer struct {
 	index   int           // in loop.timers; -1 once out of the heap
 	stopped bool
 	fired   bool
+	never   bool // its deadline lies past the end of the clock
 }
 
 // Stop prevents the timer's callback from running and reports whether it did:
@@ -49,20 +51,45 @@ func (t *Timer) run() {
 // it runs after the callbacks already ready, with due timers in deadline order
 // (equal deadlines in the order they were set). Call it from the loop's
 // goroutine; other goroutines use [Loop.CallSoonThreadsafe]. A pending timer
-// keeps the loop alive.
+// keeps the loop alive, except one whose deadline lies past the end of the
+// loop's clock (Now()+d overflows, as with math.MaxInt64): that one never
+// fires, and the loop does not wait for it. AfterFunc on a closed loop panics,
+// as call_later raises.
 func (l *Loop) AfterFunc(d time.Duration, fn func()) *Timer {
-	if fn == nil {
+	switch {
+	case fn == nil:
 		panic("sched.AfterFunc: nil func")
+	case l.closed:
+		panic("sched.AfterFunc: " + ErrClosed.Error())
 	}
 	t := &Timer{}
-	l.schedule(t, d, callback(fn))
+	l.startTimer(t, d, callback(fn))
 	return t
 }
 
-// schedule sets t to run r once d has passed.
-func (l *Loop) schedule(t *Timer, d time.Duration, r runner) {
+// soonTimer returns a stoppable timer already on the ready queue: asyncio's
+// call_soon handle, for a deadline that has passed.
+func (l *Loop) soonTimer(r runner) *Timer {
+	t := &Timer{loop: l, r: r, index: -1}
+	l.callSoon(t)
+	return t
+}
+
+// never is the deadline of a timer whose delay goes past the end of the
+// loop's clock (time.Duration's range): such a timer is never put in the heap,
+// so it never fires and does not keep the loop alive.
+const never = time.Duration(math.MaxInt64)
+
+// startTimer sets t to run r once d has passed. A deadline past the end of the
+// clock saturates to never rather than wrapping round into the past.
+func (l *Loop) startTimer(t *Timer, d time.Duration, r runner) {
 	l.timerSeq++
-	*t = Timer{loop: l, r: r, when: l.elapsed() + d, seq: l.timerSeq}
+	now := l.elapsed()
+	if d > never-now {
+		*t = Timer{loop: l, r: r, when: never, seq: l.timerSeq, index: -1, never: true}
+		return
+	}
+	*t = Timer{loop: l, r: r, when: now + d, seq: l.timerSeq}
 	l.timers.push(t)
 	if l.trace != nil {
 		l.event("timer set", "due", t.when)
@@ -83,7 +110,7 @@ func Sleep(co *coro.Co, d time.Duration) error {
 		return errNoLoop
 	}
 	s := &sleeper{}
-	l.schedule(&s.t, d, s)
+	l.startTimer(&s.t, d, s)
 	for s.st == pending {
 		if _, err := co.Suspend(s); err != nil {
 			s.t.Stop()
@@ -115,13 +142,7 @@ func (s *sleeper) run() {
 
 func (s *sleeper) AddDoneCallback(fn func()) { s.addRunner(callback(fn)) }
 
-func (s *sleeper) addRunner(r runner) {
-	if s.st != pending {
-		s.t.loop.ready = append(s.t.loop.ready, r)
-		return
-	}
-	s.cbs.add(r)
-}
+func (s *sleeper) addRunner(r runner) { s.cbs.add(s.t.loop, s.st != pending, r) }
 
 // Cancel ends the sleep by cancellation, as cancelling asyncio's sleep future
 // does.
@@ -137,6 +158,9 @@ func (s *sleeper) Cancel() bool {
 
 // String names the wait for deadlock reports.
 func (s *sleeper) String() string {
+	if s.t.never {
+		return "Sleep (due never)"
+	}
 	return fmt.Sprintf("Sleep (due at +%v)", s.t.when)
 }
 

@@ -24,7 +24,8 @@ type future[T any] interface {
 
 // ensureFuture is asyncio.ensure_future: tasks and futures as they are,
 // anything else run as a new task on l.
-func ensureFuture[T any](l *Loop, aw coro.Awaitable[T]) future[T] {
+// fn names the caller for the panic of a nil awaitable.
+func ensureFuture[T any](l *Loop, fn string, aw coro.Awaitable[T]) future[T] {
 	switch a := aw.(type) {
 	case *Task[T]:
 		return a
@@ -33,7 +34,7 @@ func ensureFuture[T any](l *Loop, aw coro.Awaitable[T]) future[T] {
 	case *coro.Coro[T]:
 		return SpawnOn(l, a)
 	case nil:
-		panic("sched: nil awaitable")
+		panic(fn + ": nil awaitable")
 	}
 	return SpawnOn(l, coro.New(aw.Await))
 }
@@ -119,13 +120,13 @@ func gather[T any](co *coro.Co, aws []coro.Awaitable[T], returnErrs bool) (*gath
 				g.children = append(g.children, f)
 				continue
 			}
-			f = ensureFuture(l, aw)
+			f = ensureFuture(l, "sched.Gather", aw)
 			if seen == nil {
 				seen = map[any]future[T]{}
 			}
 			seen[a] = f
 		default:
-			f = ensureFuture(l, aw)
+			f = ensureFuture(l, "sched.Gather", aw)
 		}
 		g.nfuts++
 		g.children = append(g.children, f)
@@ -313,7 +314,7 @@ func WaitFor[T any](co *coro.Co, aw coro.Awaitable[T], timeout time.Duration) (T
 		if l == nil {
 			return zero, errNoLoop
 		}
-		f := ensureFuture(l, aw)
+		f := ensureFuture(l, "sched.WaitFor", aw)
 		if f.Done() {
 			return f.Result()
 		}
@@ -372,10 +373,7 @@ func WithTimeout(co *coro.Co, d time.Duration, body func(co *coro.Co) error) err
 	}
 	var h *Timer
 	if d <= 0 {
-		// asyncio's call_soon when the deadline has passed: a stoppable timer
-		// put straight on the ready queue.
-		h = &Timer{loop: l, r: callback(onTimeout), index: -1}
-		l.ready = append(l.ready, h)
+		h = l.soonTimer(callback(onTimeout)) // asyncio's call_soon once the deadline has passed
 	} else {
 		h = l.AfterFunc(d, onTimeout)
 	}
@@ -385,6 +383,17 @@ func WithTimeout(co *coro.Co, d time.Duration, body func(co *coro.Co) error) err
 		return ErrTimeout
 	}
 	return err
+}
+
+// WithDeadline is WithTimeout with an absolute deadline on the loop's clock
+// ([Loop.Now]): asyncio.timeout_at. A deadline already past expires at the next
+// iteration; one so far ahead that the clock cannot reach it never expires.
+func WithDeadline(co *coro.Co, deadline time.Time, body func(co *coro.Co) error) error {
+	l := LoopOf(co)
+	if l == nil {
+		return errNoTask
+	}
+	return WithTimeout(co, deadline.Sub(l.Now()), body)
 }
 
 // Shield awaits aw while protecting it from cancellation: asyncio.shield. If the
@@ -397,7 +406,7 @@ func Shield[T any](co *coro.Co, aw coro.Awaitable[T]) (T, error) {
 		var zero T
 		return zero, errNoLoop
 	}
-	inner := ensureFuture(l, aw)
+	inner := ensureFuture(l, "sched.Shield", aw)
 	if inner.Done() {
 		return inner.Result()
 	}

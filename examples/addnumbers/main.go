@@ -22,7 +22,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/corio-go/corio/coro"
@@ -39,15 +38,8 @@ func addNumbers(co *coro.Co, c *story.Clock, a, b int) (int, error) {
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	story.Header(w, virtual, scale, time.Second, "second")
-	if virtual {
-		scale = 1 // virtual time needs no compression
-	}
+	opts, scale := story.Start(w, virtual, scale, time.Second, "second")
 	c := &story.Clock{Scale: scale}
-	var opts []sched.Option
-	if virtual {
-		opts = append(opts, sched.VirtualTime())
-	}
 
 	// 1. Awaited from a main coroutine, run by sched.Run.
 	fmt.Fprintln(w, "-- awaited from main, under sched.Run --")
@@ -82,9 +74,5 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual, scale := story.Flags(1, "real seconds per simulated second")
-	if err := run(os.Stdout, virtual, scale); err != nil {
-		fmt.Fprintln(os.Stderr, "addnumbers:", err)
-		os.Exit(1)
-	}
+	story.Main(1, "real seconds per simulated second", run)
 }

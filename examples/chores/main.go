@@ -27,7 +27,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/corio-go/corio/coro"
@@ -111,14 +110,7 @@ func concurrent(co *coro.Co, c *clock, w io.Writer) (int, error) {
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	story.Header(w, virtual, scale, time.Minute, "minute")
-	if virtual {
-		scale = 1 // virtual time needs no compression
-	}
-	var opts []sched.Option
-	if virtual {
-		opts = append(opts, sched.VirtualTime())
-	}
+	opts, scale := story.Start(w, virtual, scale, time.Minute, "minute")
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
 		c := &clock{story.Clock{Scale: scale}}
 		one, err := sequential(co, c, w)
@@ -136,9 +128,5 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual, scale := story.Flags(0.0005, "real seconds per simulated second")
-	if err := run(os.Stdout, virtual, scale); err != nil {
-		fmt.Fprintln(os.Stderr, "chores:", err)
-		os.Exit(1)
-	}
+	story.Main(0.0005, "real seconds per simulated second", run)
 }

@@ -27,14 +27,12 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"log"
-	"os"
 	"time"
 
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/examples/internal/story"
 	"github.com/corio-go/corio/sched"
 )
 
@@ -151,16 +149,13 @@ func (d *demo) stall(co *coro.Co, thread bool) error {
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	if scale <= 0 {
-		return fmt.Errorf("scale %v: must be positive", scale)
-	}
 	var opts []sched.Option
 	if virtual {
-		fmt.Fprintln(w, "scale: virtual clock: the order of events, no durations (run without -virtual for real CPU time)")
+		fmt.Fprintln(w, "clock: virtual (the order of events, no durations; run without -virtual for real CPU time)")
 		opts = append(opts, sched.VirtualTime())
 	} else {
-		fmt.Fprintf(w, "scale: 1 simulated second = %v, on the real clock, since starvation is about real CPU time (use -virtual for the exact order alone)\n",
-			time.Duration(float64(time.Second)*scale).Round(time.Microsecond))
+		fmt.Fprintf(w, "clock: real, 1 simulated second = %v, since starvation is about real CPU time (use -virtual for the exact order alone)\n",
+			story.RealUnit(scale, time.Second))
 	}
 	d := &demo{w: w, virtual: virtual, scale: scale}
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
@@ -185,10 +180,5 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual := flag.Bool("virtual", false, "run on a virtual clock: the exact order of events, no durations")
-	scale := flag.Float64("scale", 1, "real time per simulated time (0.5: everything twice as fast)")
-	flag.Parse()
-	if err := run(os.Stdout, *virtual, *scale); err != nil {
-		log.Fatal(err)
-	}
+	story.Main(1, "real time per simulated time (0.5: everything twice as fast)", run)
 }

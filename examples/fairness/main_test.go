@@ -2,18 +2,17 @@ package main
 
 import (
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/corio-go/corio/internal/leaktest"
+	"github.com/corio-go/corio/examples/internal/story/storytest"
 )
 
 func Example() {
 	run(os.Stdout, true, 1)
 	// Output:
-	// scale: virtual clock: the order of events, no durations (run without -virtual for real CPU time)
+	// clock: virtual (the order of events, no durations; run without -virtual for real CPU time)
 	// 1a. a hog that never yields: the heartbeat starves
 	//   heartbeat 1
 	//   hog: chunk 1 done
@@ -46,18 +45,6 @@ func Example() {
 	//   blocker: the call returned
 }
 
-var note = regexp.MustCompile(` \(.*\)$`)
-
-// events drops the scale line and the notes on durations, leaving the order
-// of events.
-func events(out string) []string {
-	lines := strings.Split(strings.TrimSpace(out), "\n")[1:]
-	for i, l := range lines {
-		lines[i] = note.ReplaceAllString(l, "")
-	}
-	return lines
-}
-
 // duration returns the duration the first line starting with prefix shows
 // after marker, in simulated time.
 func duration(t *testing.T, out, prefix, marker string) time.Duration {
@@ -77,26 +64,15 @@ func duration(t *testing.T, out, prefix, marker string) time.Duration {
 }
 
 // TestRealClock runs on the real clock, compressed, and checks that the events
-// come in the order the virtual run gives, and that the starved heartbeat and
-// the stalled tick did wait.
+// come in the order the virtual run gives (the notes on durations left out),
+// and that the starved heartbeat and the stalled tick did wait.
 func TestRealClock(t *testing.T) {
-	leaktest.Check(t)
-	var virtual, real strings.Builder
-	if err := run(&virtual, true, 1); err != nil {
-		t.Fatal(err)
-	}
-	if err := run(&real, false, 0.5); err != nil {
-		t.Fatal(err)
-	}
-	want, got := events(virtual.String()), events(real.String())
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Fatalf("real-clock order differs from the virtual run:\ngot:\n%s\nwant:\n%s", real.String(), virtual.String())
-	}
-	part := strings.Index(real.String(), "1b.")
-	if d := duration(t, real.String()[:part], "  heartbeat 2", "waited "); d < (chunks-1)*chunk {
+	_, real := storytest.RealClock(t, run, 0.5, ` \(.*\)$`)
+	part := strings.Index(real, "1b.")
+	if d := duration(t, real[:part], "  heartbeat 2", "waited "); d < (chunks-1)*chunk {
 		t.Errorf("starved heartbeat waited %v; want at least %v", d, (chunks-1)*chunk)
 	}
-	if d := duration(t, real.String(), "  tick 1", ": "); d < block-2*tick {
+	if d := duration(t, real, "  tick 1", ": "); d < block-2*tick {
 		t.Errorf("tick 1 behind the blocking call was %v late; want at least %v", d, block-2*tick)
 	}
 }

@@ -26,7 +26,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/corio-go/corio/aiter"
@@ -150,12 +149,8 @@ func delegation(w io.Writer) error {
 	return err
 }
 
-func asyncGenerator(w io.Writer, virtual bool, scale float64) error {
+func asyncGenerator(w io.Writer, opts []sched.Option, scale float64) error {
 	fmt.Fprintln(w, "-- 5. an async generator, consumed with aiter.All under sched.Run --")
-	var opts []sched.Option
-	if virtual {
-		opts = append(opts, sched.VirtualTime())
-	}
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
 		c := story.NewClock(co, scale)
 		ticks := aiter.New(func(co *coro.Co, yield gen.Yield[string, struct{}]) error {
@@ -182,23 +177,16 @@ func asyncGenerator(w io.Writer, virtual bool, scale float64) error {
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	story.Header(w, virtual, scale, time.Second, "second")
-	if virtual {
-		scale = 1 // virtual time needs no compression
-	}
+	opts, scale := story.Start(w, virtual, scale, time.Second, "second")
 	callbacks(w)
 	generator(w)
 	runningTotal(w)
 	if err := delegation(w); err != nil {
 		return err
 	}
-	return asyncGenerator(w, virtual, scale)
+	return asyncGenerator(w, opts, scale)
 }
 
 func main() {
-	virtual, scale := story.Flags(0.5, "real seconds per simulated second")
-	if err := run(os.Stdout, virtual, scale); err != nil {
-		fmt.Fprintln(os.Stderr, "generators:", err)
-		os.Exit(1)
-	}
+	story.Main(0.5, "real seconds per simulated second", run)
 }

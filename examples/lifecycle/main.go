@@ -36,9 +36,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
@@ -133,19 +131,9 @@ func seconds(d time.Duration) string {
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	if scale <= 0 {
-		return fmt.Errorf("scale %v: must be positive", scale)
-	}
-	if virtual {
-		fmt.Fprintln(w, "scale: virtual clock, exact simulated seconds")
-	} else {
-		story.ScaleLine(w, scale, time.Second, "second")
-	}
+	opts, scale := story.Start(w, virtual, scale, time.Second, "second")
 	h := &lineHandler{w: w, scale: scale, names: map[string]string{}, next: []string{"main"}}
-	opts := []sched.Option{sched.Trace(h)}
-	if virtual {
-		opts = append(opts, sched.VirtualTime())
-	}
+	opts = append(opts, sched.Trace(h))
 	l := sched.NewLoop(opts...)
 	defer l.Close()
 	start := l.Now()
@@ -192,8 +180,5 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual, scale := story.Flags(0.5, "real time per simulated time (0.5: a simulated second takes 500ms)")
-	if err := run(os.Stdout, virtual, scale); err != nil {
-		log.Fatal(err)
-	}
+	story.Main(0.5, "real time per simulated time (0.5: a simulated second takes 500ms)", run)
 }

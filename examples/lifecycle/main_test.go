@@ -2,17 +2,15 @@ package main
 
 import (
 	"os"
-	"regexp"
-	"strings"
 	"testing"
 
-	"github.com/corio-go/corio/internal/leaktest"
+	"github.com/corio-go/corio/examples/internal/story/storytest"
 )
 
 func Example() {
 	run(os.Stdout, true, 1)
 	// Output:
-	// scale: virtual clock, exact simulated seconds
+	// clock: virtual (instant, exact times)
 	// +0.0s  trace: main spawned: waits in the ready queue
 	// +0.0s  trace: main taken from the ready queue: starts
 	// +0.0s  main: spawns Task A and Task B, then awaits them
@@ -46,32 +44,9 @@ func Example() {
 	// +2.0s  trace: main done: result "{}"
 }
 
-var number = regexp.MustCompile(`[0-9]+\.[0-9]s`)
-
-// events drops the scale line and the time stamps, and blurs the times in the
-// timer lines, leaving the order of events.
-func events(out string) []string {
-	lines := strings.Split(strings.TrimSpace(out), "\n")[1:]
-	for i, l := range lines {
-		_, l, _ = strings.Cut(l, "  ")
-		lines[i] = number.ReplaceAllString(l, "N")
-	}
-	return lines
-}
-
-// TestRealClock runs on the real clock, compressed, and checks that the events
-// come in the order the virtual run gives.
+// TestRealClock runs the story on the real clock, compressed, and checks that
+// the events come in the same order as on the virtual clock (the time stamps
+// and the timers' deadlines left out).
 func TestRealClock(t *testing.T) {
-	leaktest.Check(t)
-	var virtual, real strings.Builder
-	if err := run(&virtual, true, 1); err != nil {
-		t.Fatal(err)
-	}
-	if err := run(&real, false, 0.2); err != nil { // a simulated second takes 200ms
-		t.Fatal(err)
-	}
-	want, got := events(virtual.String()), events(real.String())
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("real-clock order differs from the virtual run:\ngot:\n%s\nwant:\n%s", real.String(), virtual.String())
-	}
+	storytest.RealClock(t, run, 0.2, `[0-9]+\.[0-9]s`) // a simulated second takes 200ms
 }

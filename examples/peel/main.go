@@ -32,7 +32,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/corio-go/corio/coro"
@@ -187,12 +186,9 @@ func (h traceHandler) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
-func byLoop(w io.Writer, virtual bool, scale float64) error {
+func byLoop(w io.Writer, opts []sched.Option, scale float64) error {
 	fmt.Fprintln(w, "-- the same body, driven by the loop (sched.Run) --")
-	opts := []sched.Option{sched.Trace(traceHandler{w})}
-	if virtual {
-		opts = append(opts, sched.VirtualTime())
-	}
+	opts = append(opts, sched.Trace(traceHandler{w}))
 	r, err := sched.Run(coro.New(func(co *coro.Co) (string, error) {
 		c := story.NewClock(co, scale)
 		say := func(msg string) { fmt.Fprintf(w, "[%.1f s] %s\n", c.Since(co).Seconds(), msg) }
@@ -203,20 +199,13 @@ func byLoop(w io.Writer, virtual bool, scale float64) error {
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	story.Header(w, virtual, scale, time.Second, "second")
-	if virtual {
-		scale = 1 // virtual time needs no compression
-	}
+	opts, scale := story.Start(w, virtual, scale, time.Second, "second")
 	if err := byHand(w, virtual, scale); err != nil {
 		return err
 	}
-	return byLoop(w, virtual, scale)
+	return byLoop(w, opts, scale)
 }
 
 func main() {
-	virtual, scale := story.Flags(0.2, "real seconds per simulated second")
-	if err := run(os.Stdout, virtual, scale); err != nil {
-		fmt.Fprintln(os.Stderr, "peel:", err)
-		os.Exit(1)
-	}
+	story.Main(0.2, "real seconds per simulated second", run)
 }

@@ -22,8 +22,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"log"
-	"os"
 	"time"
 
 	"github.com/corio-go/corio/coro"
@@ -81,18 +79,7 @@ func serve(co *coro.Co, c *clock, t table) error {
 func minutes(d time.Duration) string { return fmt.Sprintf("%d min", d/time.Minute) }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	if scale <= 0 {
-		return fmt.Errorf("scale %v: must be positive", scale)
-	}
-	if virtual {
-		fmt.Fprintln(w, "scale: virtual clock, exact simulated minutes")
-	} else {
-		story.ScaleLine(w, scale, time.Minute, "minute")
-	}
-	var opts []sched.Option
-	if virtual {
-		opts = append(opts, sched.VirtualTime())
-	}
+	opts, scale := story.Start(w, virtual, scale, time.Minute, "minute")
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
 		c := &clock{story.NewClock(co, scale), w}
 		g := sched.NewGroup(co)
@@ -111,8 +98,5 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual, scale := story.Flags(0.2/60, "real time per simulated time (1/300: a simulated minute takes 200ms)")
-	if err := run(os.Stdout, virtual, scale); err != nil {
-		log.Fatal(err)
-	}
+	story.Main(0.2/60, "real time per simulated time (1/300: a simulated minute takes 200ms)", run)
 }

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/corio-go/corio/examples/internal/story/storytest"
 	"github.com/corio-go/corio/internal/leaktest"
 )
 
@@ -14,32 +13,37 @@ func Example() {
 	run(os.Stdout, true, 1)
 	// Output:
 	// clock: virtual (instant, exact times)
-	// created Task 2, Task 1, Task 3
-	// [ 1.0 s] Running Task 1
-	// [ 2.0 s] Running Task 2
-	// [ 3.0 s] Running Task 3
+	// Running Task 2
+	// Running Task 1
+	// Running Task 3
 	// total elapsed 3.0 s, not 6 (the sum of the sleeps)
 }
 
 // TestRealClock runs the story on the real clock, compressed, and checks that
 // the events come in the same order as on the virtual clock.
 func TestRealClock(t *testing.T) {
-	leaktest.Check(t)
-	var virtual, real bytes.Buffer
-	if err := run(&virtual, true, 1); err != nil {
-		t.Fatal(err)
-	}
-	if err := run(&real, false, 0.05); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := shape(real.String()), shape(virtual.String()); got != want {
-		t.Errorf("real clock events:\n%s\nwant, as on the virtual clock:\n%s", got, want)
-	}
+	storytest.RealClock(t, run, 0.05, `[0-9]+\.[0-9]+`)
 }
 
-// shape drops the clock line and replaces every time (the numbers with a
-// decimal point) by #, leaving the order of events.
-func shape(out string) string {
-	_, rest, _ := strings.Cut(out, "\n")
-	return regexp.MustCompile(`[0-9]+\.[0-9]+`).ReplaceAllString(rest, "#")
+// TestPython checks that the tasks print what the Python program they port
+// prints, in the same order (testdata/sleepers.py and its output).
+func TestPython(t *testing.T) {
+	leaktest.Check(t)
+	want, err := os.ReadFile("testdata/sleepers.out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := run(&out, true, 1); err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	for _, l := range strings.SplitAfter(out.String(), "\n") {
+		if strings.HasPrefix(l, "Running ") {
+			got.WriteString(l)
+		}
+	}
+	if got.String() != string(want) {
+		t.Errorf("the tasks printed\n%s\nwant, as testdata/sleepers.py prints:\n%s", got.String(), want)
+	}
 }

@@ -22,8 +22,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"log"
-	"os"
 	"time"
 
 	"github.com/corio-go/corio/coro"
@@ -73,16 +71,7 @@ func journey(co *coro.Co, c *clock, t traveller) error {
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	if scale <= 0 {
-		return fmt.Errorf("scale %v: must be positive", scale)
-	}
-	var opts []sched.Option
-	if virtual {
-		fmt.Fprintln(w, "scale: virtual clock, exact simulated times")
-		opts = append(opts, sched.VirtualTime())
-	} else {
-		story.ScaleLine(w, scale, time.Hour, "hour")
-	}
+	opts, scale := story.Start(w, virtual, scale, time.Hour, "hour")
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
 		c := &clock{story.NewClock(co, scale), w}
 		var tasks []coro.Awaitable[struct{}]
@@ -104,8 +93,5 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual, scale := story.Flags(1.0/3600, "real time per simulated time (1/3600: a simulated hour takes 1s)")
-	if err := run(os.Stdout, virtual, scale); err != nil {
-		log.Fatal(err)
-	}
+	story.Main(1.0/3600, "real time per simulated time (1/3600: a simulated hour takes 1s)", run)
 }

@@ -35,7 +35,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/corio-go/corio/coro"
@@ -89,14 +88,7 @@ func drain(co *coro.Co, c *story.Clock, w io.Writer, names ...string) (float64, 
 }
 
 func run(w io.Writer, virtual bool, scale float64) error {
-	story.Header(w, virtual, scale, time.Second, "second")
-	if virtual {
-		scale = 1 // virtual time needs no compression
-	}
-	var opts []sched.Option
-	if virtual {
-		opts = append(opts, sched.VirtualTime())
-	}
+	opts, scale := story.Start(w, virtual, scale, time.Second, "second")
 	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
 		c := &story.Clock{Scale: scale}
 		fmt.Fprintf(w, "-- two workers, queue %v --\n", delays)
@@ -116,9 +108,5 @@ func run(w io.Writer, virtual bool, scale float64) error {
 }
 
 func main() {
-	virtual, scale := story.Flags(0.1, "real seconds per simulated second")
-	if err := run(os.Stdout, virtual, scale); err != nil {
-		fmt.Fprintln(os.Stderr, "workqueue:", err)
-		os.Exit(1)
-	}
+	story.Main(0.1, "real seconds per simulated second", run)
 }

@@ -1,13 +1,16 @@
 // Package story holds what the examples share to tell a story in simulated
 // time: a clock that scales simulated durations down to the loop's clock and
-// back, the first line each example prints to say which clock it runs on, and
-// the -virtual and -scale flags.
+// back, the first line each example prints to say which clock it runs on, the
+// -virtual and -scale flags, and the main function built on them. Package
+// storytest checks a story told on the real clock against the virtual one.
 package story
 
 import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/corio-go/corio/coro"
@@ -44,6 +47,18 @@ func (c *Clock) Sleep(co *coro.Co, d time.Duration) error {
 	return sched.Sleep(co, c.Real(d))
 }
 
+// SleepUntil suspends co until simulated time at (counted from c.Start) on
+// the clock of co's loop: sched.Sleep for what is left until then, which is
+// a yield to the loop if that time has passed. On the real clock every sleep
+// wakes a little late (timer slack, a busy machine); a story of many short
+// sleeps that each sleep for a duration adds those delays up, while one that
+// sleeps until deadlines counted from its start is late by one delay at most.
+// On a virtual clock the two are the same.
+func (c *Clock) SleepUntil(co *coro.Co, at time.Duration) error {
+	deadline := c.Start.Add(c.Real(at))
+	return sched.Sleep(co, deadline.Sub(sched.LoopOf(co).Now()))
+}
+
 // Since returns the simulated time elapsed since c.Start on the clock of co's
 // loop, unrounded: on a busy machine the real clock oversleeps a little, so
 // examples round it to their own unit for printing.
@@ -51,24 +66,34 @@ func (c *Clock) Since(co *coro.Co) time.Duration {
 	return c.Simulated(sched.LoopOf(co).Now().Sub(c.Start))
 }
 
-// Header prints the first line of an example's output: on a virtual clock
-// that times are instant and exact, otherwise the real duration of one
-// simulated unit (named name, such as "second") at this scale.
+// Header prints the first line of an example's output, which says which clock
+// it runs on: on a virtual clock that times are instant and exact, otherwise
+// the real duration of one simulated unit (named name, such as "second") at
+// this scale.
 func Header(w io.Writer, virtual bool, scale float64, unit time.Duration, name string) {
 	if virtual {
 		fmt.Fprintln(w, "clock: virtual (instant, exact times)")
 		return
 	}
-	ScaleLine(w, scale, unit, name)
+	fmt.Fprintf(w, "clock: real, 1 simulated %s = %v (use -virtual for instant exact times)\n", name, RealUnit(scale, unit))
 }
 
-// ScaleLine prints the line saying how long one simulated unit (named name)
-// takes on the real clock at this scale, and that -virtual gives instant
-// exact times. Header prints it on the real clock; examples that word their
-// virtual-clock line differently call it themselves.
-func ScaleLine(w io.Writer, scale float64, unit time.Duration, name string) {
-	d := time.Duration(float64(unit) * scale).Round(time.Microsecond)
-	fmt.Fprintf(w, "scale: 1 simulated %s = %v (use -virtual for instant exact times)\n", name, d)
+// RealUnit returns the real time one simulated unit takes at this scale,
+// rounded for printing.
+func RealUnit(scale float64, unit time.Duration) time.Duration {
+	return time.Duration(float64(unit) * scale).Round(time.Microsecond)
+}
+
+// Start prints the first line of an example's output (Header) and returns
+// what to tell the story with: the options for its loop (sched.VirtualTime on
+// a virtual clock, none on the real one) and the scale (1 on a virtual clock,
+// which needs no compression; scale otherwise).
+func Start(w io.Writer, virtual bool, scale float64, unit time.Duration, name string) ([]sched.Option, float64) {
+	Header(w, virtual, scale, unit, name)
+	if virtual {
+		return []sched.Option{sched.VirtualTime()}, 1
+	}
+	return nil, scale
 }
 
 // Flags defines the -virtual flag and the -scale flag (with the given
@@ -78,4 +103,19 @@ func Flags(defaultScale float64, usage string) (virtual bool, scale float64) {
 	s := flag.Float64("scale", defaultScale, usage)
 	flag.Parse()
 	return *v, *s
+}
+
+// Main is an example's main function: it parses the flags (Flags), tells the
+// story on standard output with run, and if run fails, or -scale is not
+// positive, prints the error after the command's name and exits with status 1.
+func Main(defaultScale float64, usage string, run func(w io.Writer, virtual bool, scale float64) error) {
+	virtual, scale := Flags(defaultScale, usage)
+	err := fmt.Errorf("-scale %v: must be positive", scale)
+	if scale > 0 {
+		err = run(os.Stdout, virtual, scale)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", filepath.Base(os.Args[0]), err)
+		os.Exit(1)
+	}
 }

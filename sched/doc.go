@@ -1,0 +1,64 @@
+// Package sched is an asyncio-style event loop for [coro] coroutines: tasks,
+// futures, timers, sleeping, gathering, waiting, timeouts and cancellation, with
+// asyncio's ordering iteration by iteration, plus what asyncio lacks: virtual
+// time and deadlock detection.
+//
+// # Running
+//
+// [Run] is asyncio.run: it makes a loop, runs a coroutine as its main task,
+// cancels what is left when main returns, and closes the loop.
+//
+//	n, err := sched.Run(coro.New(func(co *coro.Co) (int, error) {
+//		t := sched.Spawn(co, coro.New(func(co *coro.Co) (int, error) {
+//			return 1, sched.Sleep(co, time.Second)
+//		}))
+//		return t.Await(co) // resumes one loop iteration after t finishes
+//	}), sched.VirtualTime())
+//
+// # Ordering
+//
+// Each iteration of the loop first moves the timers that are due to the ready
+// queue (by deadline; equal deadlines in the order they were set), then runs
+// exactly the callbacks that were ready when it began, first in first out;
+// whatever they schedule runs in a later iteration. Completing a future
+// schedules its done callbacks; a task awaiting a future or another task is
+// such a callback. So traces match asyncio's line for line.
+//
+// # Time
+//
+// Under [VirtualTime] the clock starts at a fixed instant and moves only by
+// jumping to the next timer when no task can run: a program that sleeps for an
+// hour finishes at once and reports exactly an hour. Otherwise the loop follows
+// the real monotonic clock, and its idle wait blocks on a channel and a timer,
+// so it uses no CPU and works under testing/synctest.
+//
+// # Structured concurrency
+//
+// [Group] and [WithGroup] are asyncio's TaskGroup; [WithTimeout] and
+// [WithDeadline] its timeout and timeout_at; [Map] and [MapUnordered] run a
+// function over a sequence with at most so many calls in flight.
+//
+// # The world outside
+//
+// A task waits for the world through a goroutine that reports back: [Go] for
+// calls that wait (an HTTP request, a database driver), [ToThread] for
+// blocking CPU work (it is bounded, as asyncio's executor is), [Recv] for a
+// channel, and [Loop.CallSoonThreadsafe] under a [Loop.Hold] for anything
+// else. [WithContext] cancels the main task when a context ends (Ctrl-C).
+// Package aio builds streams, servers and processes on these.
+//
+// # Deadlocks
+//
+// The loop is alive while a callback is ready, a timer is pending, or something
+// outside holds it (a Hold, which ToThread, Go and Recv take while their
+// goroutine runs). When none of these holds and the main coroutine has not
+// finished, nothing can ever wake it: where asyncio hangs, Run returns an error
+// wrapping [ErrDeadlock] that names every waiting task and what it waits on.
+//
+// # Goroutines
+//
+// A loop runs on the goroutine that called Run or RunOn, and its tasks' bodies
+// run on their coroutines, one at a time, handing control back and forth with
+// that goroutine. Everything here except [Loop.CallSoonThreadsafe], [Loop.Hold]
+// and the function Hold returns is for that goroutine and its tasks.
+package sched

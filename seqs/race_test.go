@@ -1,0 +1,5 @@
+//go:build race
+
+package seqs_test
+
+const raceEnabled = true
