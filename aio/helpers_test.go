@@ -163,6 +163,12 @@ func (c *feedConn) written() string {
 	return c.out.String()
 }
 
+func (c *feedConn) sawCloseWrite() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.eofSent
+}
+
 func (c *feedConn) isClosed() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -81,9 +81,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	x := &exchange{h: h, r: r, done: make(chan struct{})}
 	x.w.header = make(http.Header)
-	// Held until the loop has the task: the loop must not end, or call it a
-	// deadlock, while the request is on its way. Released on the loop, after
-	// the task exists, never before.
+	// Held while the request is in flight: the loop must not end, or call it
+	// a deadlock, while the request is on its way to it, or while its task
+	// waits (the client going away is an event from outside). Released on the
+	// loop, when the task is done.
 	x.release = h.loop.Hold()
 	if err := h.loop.CallSoonThreadsafe(x.start); err != nil {
 		x.release()
@@ -130,7 +131,6 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (x *exchange) start() {
 	x.task = sched.SpawnOn(x.h.loop, coro.New(x.run))
 	x.task.SetName(x.r.Method + " " + x.r.URL.Path)
-	x.release()
 }
 
 // cancel runs on the loop when the request's context has ended.
@@ -152,6 +152,7 @@ func (x *exchange) run(co *coro.Co) (_ struct{}, err error) {
 		x.err, x.panic = err, p
 		close(x.done)
 		x.mu.Unlock()
+		x.release()
 		if p != nil && gone {
 			err = p // nobody to raise it: the loop reports it
 		}

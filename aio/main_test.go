@@ -70,6 +70,24 @@ func helperMain(mode string, args []string) int {
 		fmt.Println(n)
 	case "exit-now": // exit at once, without reading stdin
 		return 0
+	case "read-fd3-exit": // wait for a byte on the first extra file, then exit
+		f := os.NewFile(3, "fd3")
+		f.Read(make([]byte, 1))
+	case "count-devstdin": // read /dev/stdin to the end, print how many bytes
+		f, err := os.Open("/dev/stdin")
+		if err != nil {
+			fmt.Println(err)
+			return 1
+		}
+		n, _ := io.Copy(io.Discard, f)
+		fmt.Println(n)
+	case "print": // args[0] and a newline to stdout
+		fmt.Println(args[0])
+	case "big-exit1": // 64 writes of 4 KiB to stdout, then exit 1
+		for range 64 {
+			os.Stdout.WriteString(strings.Repeat("x", 4096))
+		}
+		return 1
 	default:
 		fmt.Fprintln(os.Stderr, "unknown helper mode", mode)
 		return 2

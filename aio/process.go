@@ -173,15 +173,21 @@ func (p *Process) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig)
 // Kill kills the child: Signal(os.Kill).
 func (p *Process) Kill() error { return p.Signal(os.Kill) }
 
-// ExitCode returns the child's exit code once it has exited and Wait has seen
-// it (asyncio's returncode): -1 while it runs, or when a signal ended it.
-func (p *Process) ExitCode() int {
+// ExitCode returns the child's exit status once it has exited (asyncio's
+// returncode): its exit code, or minus the number of the signal that ended it
+// (-9 for a kill), as asyncio has it. ok is false while the child runs
+// (asyncio's None).
+func (p *Process) ExitCode() (code int, ok bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.exited {
-		return -1
+		return 0, false
 	}
-	return p.cmd.ProcessState.ExitCode()
+	ps := p.cmd.ProcessState
+	if ws, isWS := ps.Sys().(syscall.WaitStatus); isWS && ws.Signaled() {
+		return -int(ws.Signal()), true
+	}
+	return ps.ExitCode(), true
 }
 
 // Wait waits for the child to exit and returns what cmd.Wait returns: nil, an

@@ -449,6 +449,10 @@ func (s *Stream) ReadUntil(co *coro.Co, sep []byte) ([]byte, error) {
 	if len(sep) == 0 {
 		panic("aio.Stream.ReadUntil: empty separator")
 	}
+	return s.readUntil(co, sep, "ReadUntil")
+}
+
+func (s *Stream) readUntil(co *coro.Co, sep []byte, what string) ([]byte, error) {
 	// offset: the buffer before it holds no complete separator.
 	offset := 0
 	for {
@@ -477,7 +481,7 @@ func (s *Stream) ReadUntil(co *coro.Co, sep []byte) ([]byte, error) {
 			s.consume(len(d))
 			return nil, &IncompleteReadError{Partial: partial, Expected: -1}
 		}
-		if err := s.waitData(co, "ReadUntil"); err != nil {
+		if err := s.waitData(co, what); err != nil {
 			return nil, err
 		}
 	}
@@ -492,7 +496,7 @@ func (s *Stream) ReadUntil(co *coro.Co, sep []byte) ([]byte, error) {
 // an error of the connection it returns that error. A cancelled ReadLine
 // returns the cancellation and consumes nothing.
 func (s *Stream) ReadLine(co *coro.Co) ([]byte, error) {
-	line, err := s.ReadUntil(co, newline)
+	line, err := s.readUntil(co, newline, "ReadLine")
 	var inc *IncompleteReadError
 	var over *LimitOverrunError
 	switch {
@@ -684,7 +688,7 @@ func (s *Stream) writeLoop() {
 			s.writing = false
 			s.out = s.out[:0]
 			closeNow := s.closeReq && !s.connClosed
-			eofNow := s.eofReq && !closeNow && s.werr == nil && !s.connClosed
+			eofNow := s.eofReq && s.werr == nil && !s.connClosed
 			s.eofReq = false
 			if !closeNow {
 				s.running--

@@ -146,7 +146,9 @@ func bridge[T any](co *coro.Co, what string, fn func(ctx context.Context) (T, er
 	if err != nil {
 		return zero, err
 	}
-	ctx, cancel := context.WithCancel(co.Context())
+	// Not the task's context: that one stays cancelled once any cancellation
+	// reached the task, even one it caught (a timeout it handled).
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	w := &waitpoint{loop: l, what: what}
 	var (
