@@ -8,6 +8,7 @@ import (
 	"io"
 	"iter"
 	"net"
+	"runtime"
 	"sync"
 
 	"github.com/corio-go/corio/coro"
@@ -242,7 +243,13 @@ func (s *Stream) readLoop() {
 		post := s.wantPost()
 		s.mu.Unlock()
 		if post {
-			s.loop.CallSoonThreadsafe(s.onEvent)
+			s.post()
+			// The loop's goroutine is now runnable on this P; yield to it
+			// rather than read again first. Otherwise the runtime's spinning
+			// M steals it while this goroutine is in its next read system
+			// call, and the loop resumes on another CPU: about 4 µs more per
+			// message at one connection (BenchmarkEcho/conns=1).
+			runtime.Gosched()
 		}
 		if err != nil {
 			if !s.canWrite {
@@ -261,6 +268,9 @@ func (s *Stream) deliver(p []byte) {
 	s.in = append(s.in, p...)
 	s.mu.Unlock()
 }
+
+// post hands the stream's event to the loop: s.event runs there soon.
+func (s *Stream) post() { s.loop.CallSoonThreadsafe(s.onEvent) }
 
 // wantPost reports, with s.mu held, whether a waiting task must hear about the
 // state now, and marks an event as posted. At most one event callback is on
@@ -701,7 +711,7 @@ func (s *Stream) writeLoop() {
 				}
 			}
 			if post {
-				s.loop.CallSoonThreadsafe(s.onEvent)
+				s.post()
 			}
 			if closeNow {
 				s.closeConn(nil)
@@ -710,7 +720,7 @@ func (s *Stream) writeLoop() {
 				post := s.wantPost()
 				s.mu.Unlock()
 				if post {
-					s.loop.CallSoonThreadsafe(s.onEvent)
+					s.post()
 				}
 			}
 			return
@@ -730,7 +740,7 @@ func (s *Stream) writeLoop() {
 		post := s.wantPost()
 		s.mu.Unlock()
 		if post {
-			s.loop.CallSoonThreadsafe(s.onEvent)
+			s.post()
 		}
 		if failed {
 			s.closeConn(err)
@@ -884,7 +894,7 @@ func (s *Stream) closeConn(cause error) error {
 	post := s.wantPost()
 	s.mu.Unlock()
 	if post {
-		s.loop.CallSoonThreadsafe(s.onEvent)
+		s.post()
 	}
 	return err
 }
