@@ -15,10 +15,3 @@ func Paused(s *Stream) bool {
 	defer s.mu.Unlock()
 	return s.paused
 }
-
-// Pending returns how many bytes wait to be written.
-func Pending(s *Stream) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.out) + s.inflight
-}

@@ -748,6 +748,16 @@ func (s *Stream) writeLoop() {
 	}
 }
 
+// WriteBufferSize returns how many bytes wait to be written: those Write
+// buffered that the connection has not taken yet (asyncio's
+// transport.get_write_buffer_size). Bytes in the kernel's socket buffer are
+// not counted. It is 0 once the stream is closed and flushed.
+func (s *Stream) WriteBufferSize() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.out) + s.inflight
+}
+
 // Drain waits until at most HighWater bytes wait to be written: asyncio's
 // drain. It returns at once, without suspending, when that is already so. It
 // returns the error of a failed write (the connection is then closed), and
