@@ -14,10 +14,13 @@ package corio_test
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
@@ -246,4 +249,72 @@ func BenchmarkEcho(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkHandler: the cost aio.Handler adds to a request, without the
+// network: ServeHTTP called directly by 50 goroutines at once, with a handler
+// that writes a small JSON body; plain is the same handler as an
+// http.HandlerFunc. The request's task reads nothing slow; see
+// examples/customers for the whole server against net/http.
+func BenchmarkHandler(b *testing.B) {
+	body := []byte(`{"id":42,"name":"Tomislav Knežević"}` + "\n")
+	write := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}
+	plain := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { write(w) })
+	runHandler := func(b *testing.B, h func(l *sched.Loop) http.Handler) {
+		stop := make(chan struct{})
+		ready := make(chan http.Handler)
+		done := make(chan error)
+		go func() {
+			_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
+				ready <- h(sched.LoopOf(co))
+				_, _, err := sched.Recv(co, stop)
+				return struct{}{}, err
+			}))
+			done <- err
+		}()
+		handler := <-ready
+		req := httptest.NewRequest("GET", "/?customer_id=42", nil)
+		b.ReportAllocs()
+		b.SetParallelism(25) // 50 goroutines on 2 CPUs
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				w := httptest.NewRecorder()
+				handler.ServeHTTP(w, req)
+				if w.Code != 200 {
+					b.Errorf("status %d", w.Code)
+				}
+			}
+		})
+		b.StopTimer()
+		close(stop)
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("plain", func(b *testing.B) {
+		runHandler(b, func(*sched.Loop) http.Handler { return plain })
+	})
+	b.Run("corio", func(b *testing.B) {
+		runHandler(b, func(l *sched.Loop) http.Handler {
+			return aio.Handler(l, func(co *coro.Co, w http.ResponseWriter, r *http.Request) error {
+				write(w)
+				return nil
+			})
+		})
+	})
+	b.Run("corio+Go", func(b *testing.B) {
+		runHandler(b, func(l *sched.Loop) http.Handler {
+			return aio.Handler(l, func(co *coro.Co, w http.ResponseWriter, r *http.Request) error {
+				if _, err := sched.Go(co, func(context.Context) (int, error) { return 42, nil }); err != nil {
+					return err
+				}
+				write(w)
+				return nil
+			})
+		})
+	})
 }

@@ -2,10 +2,12 @@ package aio
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"sync"
 
 	"github.com/corio-go/corio/coro"
@@ -48,6 +50,50 @@ func Handler(l *sched.Loop, fn func(co *coro.Co, w http.ResponseWriter, r *http.
 type handler struct {
 	loop *sched.Loop
 	fn   func(co *coro.Co, w http.ResponseWriter, r *http.Request) error
+	idle []*worker // on the loop: workers waiting for a request
+
+	mu       sync.Mutex
+	inflight int    // requests between ServeHTTP and the end of their fn
+	release  func() // the loop's Hold while inflight > 0
+}
+
+// hold counts a request in; the first takes a Hold of the loop. One Hold for
+// all requests in flight, not one each: a Hold allocates.
+func (h *handler) hold() {
+	h.mu.Lock()
+	h.inflight++
+	if h.inflight == 1 {
+		h.release = h.loop.Hold()
+	}
+	h.mu.Unlock()
+}
+
+// unhold counts a request out; the last releases the Hold. It runs on the
+// loop (or, for a request the loop never took, on the request's goroutine,
+// where no callback of it is pending).
+func (h *handler) unhold() {
+	h.mu.Lock()
+	h.inflight--
+	if h.inflight == 0 {
+		h.release()
+		h.release = nil
+	}
+	h.mu.Unlock()
+}
+
+// maxIdle is how many idle workers a handler keeps.
+const maxIdle = 128
+
+// worker is a task that runs requests one after another. A request could be
+// a task of its own, but a task's coroutine starts with the runtime's
+// smallest stack and grows it, copying, as the handler goes deeper: about
+// half of what aio.Handler cost per request (BenchmarkHandler). A worker's
+// stack has grown once, for its first request. It belongs to the loop.
+type worker struct {
+	h    *handler
+	task *sched.Task[struct{}]
+	x    *exchange // the request it runs
+	wake waitpoint // where it waits, idle, for the next
 }
 
 // exchange is one request on its way through the loop.
@@ -55,11 +101,11 @@ type exchange struct {
 	h       *handler
 	r       *http.Request
 	w       response
-	release func()
-	task    *sched.Task[struct{}] // the loop's
-	done    chan struct{}         // closed when fn has returned
+	worker  *worker       // on the loop: the worker that runs it
+	cancels int           // on the loop: cancellations of the worker for it
+	done    chan struct{} // capacity 1: a token when fn has returned
 
-	mu    sync.Mutex // guards gone, and the outcome until done is closed
+	mu    sync.Mutex // guards gone, and the outcome until done has its token
 	gone  bool       // ServeHTTP has returned: the task reports for itself
 	err   error
 	panic *sched.PanicError
@@ -79,15 +125,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
-	x := &exchange{h: h, r: r, done: make(chan struct{})}
-	x.w.header = make(http.Header)
-	// Held while the request is in flight: the loop must not end, or call it
-	// a deadlock, while the request is on its way to it, or while its task
-	// waits (the client going away is an event from outside). Released on the
-	// loop, when the task is done.
-	x.release = h.loop.Hold()
+	x := exchanges.Get().(*exchange)
+	x.h, x.r = h, r
+	// The loop is held while a request is in flight: it must not end, or
+	// call it a deadlock, while the request is on its way to it, or while
+	// its task waits (the client going away is an event from outside).
+	h.hold()
 	if err := h.loop.CallSoonThreadsafe(x.start); err != nil {
-		x.release()
+		h.unhold()
 		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
 		return
 	}
@@ -99,12 +144,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-x.done:
 			x.mu.Unlock()
 		default:
-			x.gone = true
+			x.gone = true // x is the task's now: never recycled
 			x.mu.Unlock()
 			h.loop.CallSoonThreadsafe(x.cancel)
 			return
 		}
 	}
+	defer x.recycle()
 	if p := x.panic; p != nil {
 		if p.Value == http.ErrAbortHandler {
 			panic(http.ErrAbortHandler)
@@ -129,36 +175,144 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // start runs on the loop: the request becomes a task.
 func (x *exchange) start() {
-	x.task = sched.SpawnOn(x.h.loop, coro.New(x.run))
-	x.task.SetName(x.r.Method + " " + x.r.URL.Path)
+	h := x.h
+	if n := len(h.idle); n > 0 {
+		w := h.idle[n-1]
+		h.idle[n-1] = nil
+		h.idle = h.idle[:n-1]
+		w.take(x)
+		w.wake.wake()
+		return
+	}
+	w := &worker{h: h}
+	w.wake = waitpoint{loop: h.loop, what: "aio.Handler: idle"}
+	w.take(x)
+	w.task = sched.SpawnOn(h.loop, coro.New(w.run))
+	w.task.SetName(x.name())
 }
 
-// cancel runs on the loop when the request's context has ended.
-func (x *exchange) cancel() {
-	if x.task != nil {
-		x.task.Cancel()
+func (w *worker) take(x *exchange) {
+	w.x = x
+	x.worker = w
+	if w.task != nil {
+		w.task.SetName(x.name())
 	}
 }
 
-// run is the request's task.
-func (x *exchange) run(co *coro.Co) (_ struct{}, err error) {
+func (x *exchange) name() string { return x.r.Method + " " + x.r.URL.Path }
+
+// cancel runs on the loop when the request's context has ended: it cancels
+// the worker's task if the worker still runs this request.
+func (x *exchange) cancel() {
+	if w := x.worker; w != nil && w.x == x {
+		x.cancels++
+		w.task.Cancel()
+	}
+}
+
+// run is the worker's task: requests until one fails, a cancellation not of
+// its own comes, or enough workers are idle.
+func (w *worker) run(co *coro.Co) (struct{}, error) {
+	t := sched.Current(co)
+	for {
+		err, cancels := w.x.serve(co)
+		w.x = nil
+		if !w.settle(t, cancels, err) {
+			return struct{}{}, err // nil, or reported by the loop under the request's name
+		}
+		for w.x == nil {
+			if len(w.h.idle) >= maxIdle {
+				return struct{}{}, nil
+			}
+			w.h.idle = append(w.h.idle, w)
+			t.SetName("aio.Handler: idle")
+			err := w.wake.awaitNoHold(co)
+			if err == nil {
+				break
+			}
+			if x := w.x; x != nil {
+				// Handed a request as the cancellation came: it was for the
+				// request (its client left at once), or Run is ending.
+				w.x = nil
+				cancels := x.cancels
+				x.finish(err, nil)
+				if w.settle(t, cancels, err) {
+					continue
+				}
+				return struct{}{}, err
+			}
+			w.h.idle = slices.DeleteFunc(w.h.idle, func(o *worker) bool { return o == w })
+			return struct{}{}, err
+		}
+	}
+}
+
+// settle takes back the cancellations of the worker that were for a
+// request's client and reports whether the worker may go on: the request did
+// not fail, and no other cancellation (Run ending) is pending.
+func (w *worker) settle(t sched.TaskInfo, cancels int, err error) bool {
+	for range cancels {
+		t.Uncancel()
+	}
+	if err != nil && !(cancels > 0 && errors.Is(err, context.Canceled)) {
+		return false
+	}
+	return t.Cancelling() == 0
+}
+
+// serve runs fn for the request and hands the outcome to ServeHTTP. It
+// returns fn's error, or for a panic nobody will raise (ServeHTTP is gone)
+// the *sched.PanicError; and how many cancellations of the worker were for
+// this request.
+func (x *exchange) serve(co *coro.Co) (err error, cancels int) {
 	var p *sched.PanicError
 	defer func() {
 		if v := recover(); v != nil {
-			p = &sched.PanicError{Value: v, Task: x.task.Name(), Stack: debug.Stack()}
+			p = &sched.PanicError{Value: v, Task: x.name(), Stack: debug.Stack()}
 		}
-		x.mu.Lock()
-		gone := x.gone
-		x.err, x.panic = err, p
-		close(x.done)
-		x.mu.Unlock()
-		x.release()
-		if p != nil && gone {
+		cancels = x.cancels
+		if x.finish(err, p) && p != nil {
 			err = p // nobody to raise it: the loop reports it
 		}
 	}()
-	err = x.h.fn(co, &x.w, x.r)
-	return struct{}{}, err
+	return x.h.fn(co, &x.w, x.r), 0
+}
+
+// finish hands the outcome to ServeHTTP and releases the loop, and reports
+// whether ServeHTTP had gone already. After finish, x may be recycled by
+// ServeHTTP: the worker must not touch it.
+func (x *exchange) finish(err error, p *sched.PanicError) (gone bool) {
+	h := x.h
+	x.mu.Lock()
+	gone = x.gone
+	x.err, x.panic = err, p
+	if !gone {
+		x.done <- struct{}{}
+	}
+	x.mu.Unlock()
+	h.unhold()
+	return gone
+}
+
+// exchanges recycles exchanges, their header maps and body buffers: most of
+// what a request allocates here.
+var exchanges = sync.Pool{New: func() any {
+	return &exchange{done: make(chan struct{}, 1), w: response{header: make(http.Header)}}
+}}
+
+// recycle hands x back once ServeHTTP has written the response; only an
+// exchange whose outcome ServeHTTP received (not gone) comes here, so no
+// worker or callback refers to it any more.
+func (x *exchange) recycle() {
+	x.h, x.r, x.worker, x.cancels = nil, nil, nil, 0
+	x.err, x.panic, x.gone = nil, nil, false
+	clear(x.w.header)
+	x.w.status = 0
+	if x.w.body.Cap() > 64<<10 {
+		x.w.body = bytes.Buffer{}
+	}
+	x.w.body.Reset()
+	exchanges.Put(x)
 }
 
 // response is the http.ResponseWriter fn writes to: everything is kept until

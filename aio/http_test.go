@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/corio-go/corio/aio"
 	"github.com/corio-go/corio/coro"
@@ -245,5 +246,79 @@ func TestHandlerClosedLoop(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("status on a closed loop = %d; want 503", rec.Code)
+	}
+}
+
+// Requests reuse the handler's worker tasks: a cancellation meant for one
+// request (its client left) never reaches the next, a failing request ends
+// its worker (the loop reports the error) and the next request gets another,
+// and idle workers end with Run.
+func TestHandlerWorkers(t *testing.T) {
+	leaktest.Check(t)
+	var reported []string
+	var cancelled sched.Event
+	started := make(chan struct{}, 1)
+	fn := func(co *coro.Co, w http.ResponseWriter, r *http.Request) error {
+		switch r.URL.Path {
+		case "/hang":
+			started <- struct{}{}
+			var never sched.Event
+			err := never.Wait(co)
+			if errors.Is(err, context.Canceled) {
+				cancelled.Set()
+			}
+			return err
+		case "/fail":
+			return errors.New("failed")
+		}
+		// Every other request awaits: a stale cancellation would surface here.
+		if err := sched.Sleep(co, time.Millisecond); err != nil {
+			return err
+		}
+		io.WriteString(w, "ok")
+		return nil
+	}
+	serveHTTP(t, fn, func(co *coro.Co, url string) error {
+		for round := range 3 {
+			ctx, cancel := context.WithCancel(context.Background())
+			result := make(chan error, 1)
+			go func() {
+				req, _ := http.NewRequestWithContext(ctx, "GET", url+"/hang", nil)
+				resp, err := http.DefaultClient.Do(req)
+				if err == nil {
+					resp.Body.Close()
+				}
+				result <- err
+			}()
+			if _, _, err := sched.Recv(co, started); err != nil {
+				cancel()
+				return err
+			}
+			cancel()
+			if err := cancelled.Wait(co); err != nil {
+				return err
+			}
+			cancelled.Clear()
+			sched.Recv(co, result)
+			for i := range 5 {
+				r, err := get(co, "GET", url+"/", "")
+				if r.body != "ok" || err != nil {
+					t.Errorf("round %d request %d after a client left: %+v, %v", round, i, r, err)
+				}
+			}
+			var dump strings.Builder
+			sched.LoopOf(co).Dump(&dump)
+			if !strings.Contains(dump.String(), "aio.Handler: idle") {
+				t.Errorf("no idle worker:\n%s", dump.String())
+			}
+			if r, err := get(co, "GET", url+"/fail", ""); r.status != 500 || err != nil {
+				t.Errorf("GET /fail = %+v, %v; want 500", r, err)
+			}
+		}
+		return nil
+	}, sched.OnUnhandledError(func(task string, err error) { reported = append(reported, task+": "+err.Error()) }))
+	want := "GET /fail: failed"
+	if len(reported) != 3 || reported[0] != want || reported[2] != want {
+		t.Errorf("reported %q; want %q three times", reported, want)
 	}
 }
