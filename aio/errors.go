@@ -19,8 +19,7 @@ var (
 	// ValueError readline raises.
 	ErrLimitOverrun = errors.New("aio: limit overrun")
 	// ErrClosed is returned by Write, Drain and CloseWrite once the stream is
-	// closed, and by Server methods once it is closed. It matches
-	// net.ErrClosed.
+	// closed. It matches net.ErrClosed.
 	ErrClosed error = &closedError{}
 	// ErrConcurrentRead is returned by a read that would wait for data while
 	// another task is already waiting to read the same stream: the bytes could

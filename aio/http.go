@@ -14,29 +14,36 @@ import (
 	"github.com/corio-go/corio/sched"
 )
 
-// Handler returns a net/http handler that runs each request as a task on l:
+// Handler returns a net/http handler that runs each request in a task of l:
 // fn is the request's coroutine, free to await (a database call through
-// sched.Go, a Stream, a sleep) while the loop serves the other requests.
+// sched.Go, a Stream, a sleep) while the loop serves the other requests. The
+// task is named after the request ("GET /path") while it runs fn; tasks are
+// reused from one request to the next (a new one would spend much of a short
+// request growing its stack), so fn must not keep its co, or the task, once it
+// has returned.
 //
 // net/http still gives each request a goroutine of its own; here that goroutine
 // reads the request body (so that fn's reads of r.Body never block the loop:
 // limit it with http.MaxBytesHandler), hands the request to the loop and waits
-// for the task. fn's writes to w are buffered and sent, status, headers and
-// body, by that goroutine when fn returns, so that a slow client never blocks
-// the loop; fn cannot stream a response (w is not an http.Flusher).
+// for fn. fn's writes to w are buffered and sent, status, headers and body, by
+// that goroutine when fn returns, so that a slow client never blocks the
+// loop; fn cannot stream a response (w is not an http.Flusher). While a
+// request is in flight the loop is kept alive.
 //
 // A returned error becomes a 500 response unless fn has already written a
-// header (WriteHeader or Write); either way it is also the task's error, which
-// the loop reports as a task error nobody retrieved (sched.OnUnhandledError).
-// A panic in fn is raised again, as a *sched.PanicError with fn's stack, on
-// the request's goroutine, where net/http recovers and logs it; http.ErrAbortHandler
-// is raised as itself, aborting the response quietly. When the request's
-// context ends (the client went away, the server shuts down) the task is
-// cancelled and the handler returns at once.
+// header (WriteHeader or Write); either way the request's task ends with the
+// error, which the loop reports as a task error nobody retrieved
+// (sched.OnUnhandledError), under the request's name. A panic in fn is raised
+// again, as a *sched.PanicError with fn's stack, on the request's goroutine,
+// where net/http recovers and logs it; http.ErrAbortHandler is raised as
+// itself, aborting the response quietly. When the request's context ends (the
+// client went away, the server shuts down) fn's task is cancelled, and the
+// handler returns at once; a panic after that is reported by the loop.
 //
 // Shut the http.Server down (Shutdown waits for handlers) before the loop
-// finishes: a request handed to a loop that closes before it starts the task
-// is answered only when its context ends. Handler panics if l or fn is nil.
+// finishes: a request handed to a loop that closes before it starts the
+// request is answered only when its context ends. Handler panics if l or fn
+// is nil. ServeHTTP is safe for concurrent use, as net/http requires.
 func Handler(l *sched.Loop, fn func(co *coro.Co, w http.ResponseWriter, r *http.Request) error) http.Handler {
 	if l == nil {
 		panic("aio.Handler: nil loop")

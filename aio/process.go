@@ -18,9 +18,9 @@ import (
 // not usable; a Process may not be copied, and its methods are for the tasks
 // of its loop (Pid and Signal for any goroutine).
 type Process struct {
-	Stdin  *Stream // write-only: Write, Drain, CloseWrite or Close (which the child reads as the end)
-	Stdout *Stream // read-only; closed by itself once read to the end
-	Stderr *Stream // read-only; closed by itself once read to the end
+	Stdin  *Stream // write-only (reads return io.EOF): the child reads the end after CloseWrite or Close
+	Stdout *Stream // read-only (writes fail); closes itself once read to the end
+	Stderr *Stream // read-only (writes fail); closes itself once read to the end
 
 	cmd     *exec.Cmd
 	loop    *sched.Loop

@@ -72,9 +72,11 @@ func HighWater(n int) Option {
 // [Stream.Drain] is where a writing task waits for that buffer to shrink.
 //
 // A Stream is for one reading task and one writing task at a time, and its
-// methods for the tasks of its loop (Write, CloseWrite, Close and Conn take no
-// co, but belong to the loop's goroutine too). A read that would wait while
-// another task waits to read the same stream returns ErrConcurrentRead.
+// methods for the tasks of its loop: none is safe from another goroutine
+// (Write, CloseWrite, Close, Abort and Conn take no co, but belong to the
+// loop's goroutine too). A read that would wait while another task waits to
+// read the same stream returns ErrConcurrentRead; a read from a task of
+// another loop returns an error.
 //
 // A read that ends early — the task is cancelled, a timeout expires — takes
 // nothing from the buffer: what arrived is there for the next read, as in
