@@ -23,7 +23,7 @@
 //
 // Usage:
 //
-//	go run ./examples/crawler                    # 40 pages, 5 in flight, 200 ms timeout
+//	go run ./examples/crawler                    # 40 pages, 5 in flight, 500 ms timeout
 //	go run ./examples/crawler -pages 200 -limit 20 -timeout 100ms
 package main
 
@@ -307,7 +307,7 @@ func byPage(a, b string) int {
 func main() {
 	pages := flag.Int("pages", 40, "pages on the site")
 	limit := flag.Int("limit", 5, "requests in flight at most")
-	timeout := flag.Duration("timeout", 200*time.Millisecond, "time allowed for each request")
+	timeout := flag.Duration("timeout", 500*time.Millisecond, "time allowed for each request")
 	flag.Parse()
 	if err := run(os.Stdout, *pages, *limit, *timeout); err != nil {
 		log.Fatal(err)

@@ -13,11 +13,11 @@ import (
 )
 
 func Example() {
-	if err := run(os.Stdout, 40, 5, 200*time.Millisecond); err != nil {
+	if err := run(os.Stdout, 40, 5, 500*time.Millisecond); err != nil {
 		fmt.Println(err)
 	}
 	// Output:
-	// crawled 39 paths, at most 5 requests in flight (peak 5), 200ms timeout each
+	// crawled 39 paths, at most 5 requests in flight (peak 5), 500ms timeout each
 	// 200: 34 pages, 3569 bytes
 	// 404: /page/13
 	// timed out: /page/7 /page/17 /page/27 /page/37
@@ -28,20 +28,20 @@ func Example() {
 // is fetched once.
 func TestLimits(t *testing.T) {
 	leaktest.Check(t)
-	const n = 120
+	const n = 80
 	addr, stop, err := startSite(n)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stop()
-	for _, limit := range []int{1, 3, 20, 50} {
+	for _, limit := range []int{1, 3, 10, 50} {
 		rep, err := sched.Run(coro.New(func(co *coro.Co) (*report, error) {
-			return crawl(co, addr, limit, 100*time.Millisecond)
+			return crawl(co, addr, limit, 500*time.Millisecond)
 		}))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.peak > limit || (limit <= 20 && rep.peak != limit) {
+		if rep.peak > limit || (limit <= 10 && rep.peak != limit) {
 			t.Errorf("limit %d: peak %d in flight", limit, rep.peak)
 		}
 		want := reachable(site{n})
