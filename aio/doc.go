@@ -96,10 +96,14 @@
 // # Costs
 //
 // Measured with BenchmarkEcho and BenchmarkHandler (bench_aio_test.go) on a
-// 2-vCPU VM shared with other work, so as ratios of one run: an echo server
-// of one task per connection (Read, Write, Drain) serves 1 KiB ping-pongs at
-// about 0.65 times the messages per second of a goroutine-per-connection Go
-// server at one connection and 0.7–0.8 times at fifty, and 1.1–1.3 times
-// uvloop's streams; aio.Handler adds about 2 µs and 11 allocations to a
-// request.
+// 2-vCPU VM shared with other work, so as medians of ratios within runs: an
+// echo server of one task per connection (Read, Write, Drain) serves 1 KiB
+// ping-pongs at 0.55–0.65 times the messages per second of a
+// goroutine-per-connection Go server at one connection and 0.7–0.8 times at
+// fifty, which is 1.5 times uvloop's streams at one connection and 1.1 times
+// at fifty. The difference is the hand-off from a stream's reading goroutine
+// to the loop's: the runtime wakes another thread for it when a CPU is idle.
+// aio.Handler adds about 2 µs and 11 allocations to a request; the customers
+// example (a bbolt lookup through sched.Go) serves about 0.72 times the
+// requests per second of a plain net/http handler under wrk.
 package aio

@@ -282,6 +282,10 @@ func (sv *Server) serve(co *coro.Co, s *Stream) (err error) {
 		if err == nil {
 			err = werr
 		}
+	} else {
+		// Nobody reads this stream again; the loop may keep the task a
+		// while (a failed one until the loop closes): not its buffers.
+		s.dropBuffers()
 	}
 	return err
 }

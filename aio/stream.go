@@ -911,6 +911,15 @@ func (s *Stream) closeConn(cause error) error {
 	return err
 }
 
+// dropBuffers lets go of the stream's buffers once it is closed and its
+// goroutines have returned; later reads see the end of the stream.
+func (s *Stream) dropBuffers() {
+	s.mu.Lock()
+	s.in, s.out, s.spare = nil, nil, nil
+	s.mu.Unlock()
+	s.buf, s.off = nil, 0
+}
+
 // WaitClosed waits until the stream is closed — by Close, Abort or a failed
 // write — and its goroutines have returned: asyncio's wait_closed. It returns
 // the error of the flush or of the connection's Close, if any. Before Close is
