@@ -4,24 +4,27 @@
 //
 // # One loop, many requests
 //
-// net/http runs each request on a goroutine of its own. Here that goroutine
-// only carries the request to the loop and the answer back: it hands the loop
-// a callback with Loop.CallSoonThreadsafe, the callback spawns a task for the
-// request, and the goroutine waits on a channel for the task's answer. The
-// request handlers are therefore coroutines, all on one loop, and that loop
-// owns the database: a bbolt file on disk (go.etcd.io/bbolt, pure Go, no
-// server to run), created and seeded with 100 customers on first use.
+// aio.Handler turns a coroutine into a net/http handler: each request runs as
+// a task on one loop, and that loop owns the database, a bbolt file on disk
+// (go.etcd.io/bbolt, pure Go, no server to run), created and seeded with 100
+// customers on first use. A client that goes away cancels its task; a handler
+// that returns an error answers 500.
 //
-// A database read is a blocking call, so a handler makes it through
-// sched.ToThread: the read runs on a goroutine of its own while the handler's
-// task waits, and the loop goes on serving the other requests. A client that
-// goes away cancels its task.
+// A database read is a call that may block (the file lock, a page fault), so
+// the handler makes it through sched.Go: the read runs on a goroutine of its
+// own while the request's task waits, and the loop goes on serving the other
+// requests. sched.Go rather than sched.ToThread: ToThread's bound (the
+// machine's cores, plus four) is for CPU work, and with it a hundred
+// requests would wait in line for a handful of slots while the reads are
+// mostly waiting.
 //
-// The server holds the loop (Loop.Hold) while it serves: the main task waits
-// for the stop signal, and without the hold a loop with nothing ready and no
-// timer would report a deadlock. Shutting down stops accepting, lets the
-// requests in flight finish (http.Server.Shutdown, itself run through ToThread
-// since it waits for handlers that need the loop), then releases the hold.
+// The main task waits for the stop signal with sched.Recv, which keeps the
+// loop alive meanwhile. Shutting down stops accepting and lets the requests in
+// flight finish (http.Server.Shutdown, itself run through sched.Go since it
+// waits for handlers that need the loop).
+//
+// With -plain the same lookup is served by a plain net/http handler, with no
+// loop: the baseline of the example's benchmark (see bench.sh).
 //
 // This example is a module of its own (examples/customers/go.mod), so that the
 // library's go.mod needs no database.
@@ -44,15 +47,16 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/corio-go/corio/aio"
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/sched"
 	bolt "go.etcd.io/bbolt"
@@ -120,7 +124,7 @@ func seed(id uint64) Customer {
 
 func key(id uint64) []byte { return binary.BigEndian.AppendUint64(nil, id) }
 
-// answer is what a request's task hands back to the HTTP goroutine.
+// answer is a response: status, content type, body.
 type answer struct {
 	status int
 	ctype  string
@@ -131,113 +135,138 @@ func text(status int, msg string) answer {
 	return answer{status, "text/plain; charset=utf-8", msg + "\n"}
 }
 
-// server bridges net/http to the loop.
-type server struct {
-	loop *sched.Loop
-	db   *bolt.DB
+func (a answer) write(w http.ResponseWriter) {
+	if a.status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", "GET, HEAD")
+	}
+	w.Header().Set("Content-Type", a.ctype)
+	w.WriteHeader(a.status)
+	io.WriteString(w, a.body)
 }
 
-// ServeHTTP runs on net/http's goroutine for the request: it hands the request
-// to the loop and waits for the answer.
-func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// maxEcho is the most of a malformed customer_id a 400 answer quotes: the
+// reply to a megabyte of garbage is not a megabyte.
+const maxEcho = 32
+
+// parse checks the request and its query: the customer id, or the answer to
+// give instead.
+func parse(r *http.Request) (uint64, *answer) {
 	if r.URL.Path != "/" {
-		http.NotFound(w, r)
-		return
+		a := text(http.StatusNotFound, "404 page not found")
+		return 0, &a
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed: use GET /?customer_id=42", http.StatusMethodNotAllowed)
-		return
+		a := text(http.StatusMethodNotAllowed, "method not allowed: use GET /?customer_id=42")
+		return 0, &a
 	}
-	query := r.URL.Query()
-	answers := make(chan answer, 1) // buffered: the task never waits for a client that left
-	var task *sched.Task[struct{}]  // set and read on the loop's goroutine only
-	err := s.loop.CallSoonThreadsafe(func() {
-		task = sched.SpawnOn(s.loop, coro.New(func(co *coro.Co) (struct{}, error) {
-			answers <- s.lookup(co, query)
-			return struct{}{}, nil
-		}))
-	})
-	if err != nil { // the loop has closed
-		http.Error(w, "shutting down", http.StatusServiceUnavailable)
-		return
-	}
-	select {
-	case a := <-answers:
-		w.Header().Set("Content-Type", a.ctype)
-		w.WriteHeader(a.status)
-		io.WriteString(w, a.body)
-	case <-r.Context().Done(): // the client went away: stop its query
-		s.loop.CallSoonThreadsafe(func() { task.Cancel() })
-	}
-}
-
-// lookup is the request handler proper, a coroutine on the loop.
-func (s *server) lookup(co *coro.Co, query url.Values) answer {
-	raw := query.Get("customer_id")
+	raw := r.URL.Query().Get("customer_id")
 	if raw == "" {
-		return text(http.StatusBadRequest, "missing customer_id: use GET /?customer_id=42")
+		a := text(http.StatusBadRequest, "missing customer_id: use GET /?customer_id=42")
+		return 0, &a
 	}
 	id, err := strconv.ParseUint(raw, 10, 64)
 	if err != nil || id == 0 {
-		return text(http.StatusBadRequest, fmt.Sprintf("malformed customer_id %q: want a whole number from 1 up", raw))
+		shown := strconv.Quote(raw)
+		if len(raw) > maxEcho {
+			shown = strconv.Quote(raw[:maxEcho]) + fmt.Sprintf(" (%d bytes more)", len(raw)-maxEcho)
+		}
+		a := text(http.StatusBadRequest, "malformed customer_id "+shown+": want a whole number from 1 up")
+		return 0, &a
 	}
-	// The read blocks (disk, the file lock), so it runs off the loop.
-	row, err := sched.ToThread(co, func(ctx context.Context) ([]byte, error) {
-		var row []byte
-		err := s.db.View(func(tx *bolt.Tx) error {
-			if v := tx.Bucket(bucket).Get(key(id)); v != nil {
-				row = append([]byte(nil), v...) // v is only valid inside the transaction
-			}
-			return nil
-		})
-		return row, err
+	return id, nil
+}
+
+// store is the database.
+type store struct{ db *bolt.DB }
+
+// row reads customer id; nil if there is none. It may block.
+func (s *store) row(id uint64) ([]byte, error) {
+	var row []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucket).Get(key(id)); v != nil {
+			row = append([]byte(nil), v...) // v is only valid inside the transaction
+		}
+		return nil
 	})
-	switch {
-	case errors.Is(err, context.Canceled):
-		return text(http.StatusServiceUnavailable, "request cancelled")
-	case err != nil:
-		return text(http.StatusInternalServerError, "database error: "+err.Error())
-	case row == nil:
+	return row, err
+}
+
+func found(id uint64, row []byte) answer {
+	if row == nil {
 		return text(http.StatusNotFound, fmt.Sprintf("customer with id:'%d' doesn't exist.", id))
 	}
 	return answer{http.StatusOK, "application/json", string(row) + "\n"}
 }
 
+// lookup is the request handler, a coroutine on the loop (see aio.Handler).
+func (s *store) lookup(co *coro.Co, w http.ResponseWriter, r *http.Request) error {
+	id, bad := parse(r)
+	if bad != nil {
+		bad.write(w)
+		return nil
+	}
+	// The read may block, so it runs off the loop.
+	row, err := sched.Go(co, func(context.Context) ([]byte, error) { return s.row(id) })
+	if err != nil {
+		return fmt.Errorf("reading customer %d: %w", id, err) // a 500; a cancellation ends the task
+	}
+	found(id, row).write(w)
+	return nil
+}
+
+// ServeHTTP is the same lookup as a plain net/http handler, with no loop:
+// the baseline (-plain).
+func (s *store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id, bad := parse(r)
+	if bad != nil {
+		bad.write(w)
+		return
+	}
+	row, err := s.row(id)
+	if err != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	found(id, row).write(w)
+}
+
 // serve serves on ln with the database at dbPath until ctx is cancelled, then
 // shuts down cleanly: it returns once every request in flight is answered and
-// every goroutine it started has exited.
-func serve(ctx context.Context, ln net.Listener, dbPath string) error {
+// every goroutine it started has exited. plain serves with the plain net/http
+// handler instead of the loop's.
+func serve(ctx context.Context, ln net.Listener, dbPath string, plain bool) error {
 	db, err := openDB(dbPath)
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	defer db.Close()
+	st := &store{db: db}
 	_, err = sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
-		l := sched.LoopOf(co)
-		release := l.Hold() // the loop waits for requests, not for a timer
-		defer release()
-		srv := &http.Server{Handler: &server{loop: l, db: db}, ReadHeaderTimeout: 10 * time.Second}
+		var h http.Handler = aio.Handler(sched.LoopOf(co), st.lookup)
+		if plain {
+			h = st
+		}
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		served := make(chan error, 1)
 		go func() { served <- srv.Serve(ln) }()
-
-		stop := sched.NewFuture[error](co)
+		// Until ctx ends, or the server stops by itself.
+		stop := make(chan error, 1)
 		go func() {
-			var err error
 			select {
 			case <-ctx.Done():
-			case err = <-served:
+				stop <- nil
+			case err := <-served:
 				served <- err // for the final receive below
+				stop <- err
 			}
-			l.CallSoonThreadsafe(func() { stop.SetResult(err) })
 		}()
-		serveErr, err := stop.Await(co)
+		serveErr, _, err := sched.Recv(co, stop)
 		if err != nil {
 			return struct{}{}, err
 		}
 		// Shutdown waits for the handlers, which need the loop: off the loop.
-		_, err = sched.ToThread(co, func(context.Context) (struct{}, error) {
+		_, err = sched.Go(co, func(context.Context) (struct{}, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			err := srv.Shutdown(ctx)
@@ -252,7 +281,17 @@ func serve(ctx context.Context, ln net.Listener, dbPath string) error {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to serve on")
 	dbPath := flag.String("db", filepath.Join(os.TempDir(), "corio-customers.db"), "database file, created and seeded if missing")
+	plain := flag.Bool("plain", false, "serve with a plain net/http handler, without the loop (the benchmark's baseline)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
@@ -260,7 +299,7 @@ func main() {
 	fmt.Printf("serving on http://%s/?customer_id=42 (database %s, customers 1 to %d); Ctrl-C stops\n", ln.Addr(), *dbPath, seedCount)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serve(ctx, ln, *dbPath); err != nil {
-		log.Fatal(err)
+	if err := serve(ctx, ln, *dbPath, *plain); err != nil {
+		log.Print(err)
 	}
 }

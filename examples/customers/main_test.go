@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -28,13 +29,17 @@ func start(t testing.TB, dir string) (base string, stop func() error) {
 }
 
 func startServer(dir string) (base string, stop func() error, err error) {
+	return startServing(dir, false)
+}
+
+func startServing(dir string, plain bool) (base string, stop func() error, err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, ln, filepath.Join(dir, "customers.db")) }()
+	go func() { done <- serve(ctx, ln, filepath.Join(dir, "customers.db"), plain) }()
 	return "http://" + ln.Addr().String(), func() error {
 		cancel()
 		return <-done
@@ -99,15 +104,43 @@ func TestRequests(t *testing.T) {
 		{"customer_id=-3", "text/plain; charset=utf-8", "malformed customer_id \"-3\": want a whole number from 1 up\n", 400},
 		{"customer_id=0", "text/plain; charset=utf-8", "malformed customer_id \"0\": want a whole number from 1 up\n", 400},
 		{"", "text/plain; charset=utf-8", "missing customer_id: use GET /?customer_id=42\n", 400},
+		// A long malformed id is quoted in part: the answer stays short.
+		{"customer_id=" + strings.Repeat("9x", 50000), "text/plain; charset=utf-8",
+			"malformed customer_id \"" + strings.Repeat("9x", 16) + "\" (99968 bytes more): want a whole number from 1 up\n", 400},
 	}
-	for _, tt := range tests {
-		status, ctype, body, err := get(c, base+"/?"+tt.query)
-		if err != nil {
-			t.Fatalf("GET /?%s: %v", tt.query, err)
+	for _, plain := range []bool{false, true} {
+		base := base
+		if plain {
+			var stopPlain func() error
+			var err error
+			base, stopPlain, err = startServing(t.TempDir(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stopPlain()
 		}
-		if status != tt.status || ctype != tt.ctype || body != tt.body {
-			t.Errorf("GET /?%s = %d, %q, %q; want %d, %q, %q", tt.query, status, ctype, body, tt.status, tt.ctype, tt.body)
+		for _, tt := range tests {
+			status, ctype, body, err := get(c, base+"/?"+tt.query)
+			if err != nil {
+				t.Fatalf("GET /?%.40s: %v", tt.query, err)
+			}
+			if status != tt.status || ctype != tt.ctype || body != tt.body {
+				t.Errorf("plain %v: GET /?%.40s = %d, %q, %.100q; want %d, %q, %.100q", plain, tt.query, status, ctype, body, tt.status, tt.ctype, tt.body)
+			}
 		}
+	}
+	for path, want := range map[string]int{"/other": 404} {
+		if status, _, _, err := get(c, base+path); status != want || err != nil {
+			t.Errorf("GET %s = %d, %v; want %d", path, status, err, want)
+		}
+	}
+	resp, err := c.Post(base+"/?customer_id=1", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 405 || resp.Header.Get("Allow") != "GET, HEAD" {
+		t.Errorf("POST = %d, Allow %q; want 405, GET, HEAD", resp.StatusCode, resp.Header.Get("Allow"))
 	}
 	if err := stop(); err != nil {
 		t.Errorf("serve: %v", err)
