@@ -101,6 +101,7 @@ type Loop struct {
 	current   *task    // the task whose step is running, for Dump
 	tasks     taskList // live tasks: spawned and not yet done
 	failed    []*task  // tasks that failed, to report if never retrieved
+	pruneAt   int      // len(failed) at which the retrieved ones are dropped
 	running   bool
 	closed    bool
 	asyncgens map[hook.AsyncGen]uint64 // started, unfinished async generators (asyncio's _asyncgens), by start order
@@ -604,6 +605,19 @@ func (l *Loop) unregisterAsyncGens() []hook.AsyncGen {
 	slices.SortFunc(gens, func(a, b hook.AsyncGen) int { return cmp.Compare(l.asyncgens[a], l.asyncgens[b]) })
 	clear(l.asyncgens)
 	return gens
+}
+
+// noteFailed keeps a failed task, to report at Close unless its result is
+// asked for meanwhile. The ones asked for are dropped whenever the list has
+// doubled, so that a loop that runs for days (a server whose handlers fail
+// now and then, each failure handled) does not keep every task that ever
+// failed.
+func (l *Loop) noteFailed(t *task) {
+	if len(l.failed) >= l.pruneAt {
+		l.failed = slices.DeleteFunc(l.failed, func(t *task) bool { return t.retrieved || t.cancelled })
+		l.pruneAt = max(64, 2*len(l.failed))
+	}
+	l.failed = append(l.failed, t)
 }
 
 // deadlock builds the error for a main task that can never finish.

@@ -442,3 +442,35 @@ func TestLoopClosesItsTasksCoroutines(t *testing.T) {
 		t.Errorf("Close closed %d of %d suspended tasks", closed, n)
 	}
 }
+
+// A loop keeps failed tasks only until their results are asked for: one
+// that runs a long time, with many failures all handled, stays small.
+func TestFailedTasksRetrievedAreNotKept(t *testing.T) {
+	leaktest.Check(t)
+	var reported []string
+	boom := errors.New("boom")
+	n, err := sched.Run(coro.New(func(co *coro.Co) (int, error) {
+		handled := 0
+		for range 100_000 {
+			tk := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) { return struct{}{}, boom }))
+			if _, err := tk.Await(co); err == boom {
+				handled++
+			}
+		}
+		sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) { return struct{}{}, boom })) // never asked
+		// 100,000 failed tasks kept would be about 30 MB.
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		if ms.HeapAlloc > 8<<20 {
+			t.Errorf("heap %d MB after 100,000 handled failures; the loop keeps them", ms.HeapAlloc>>20)
+		}
+		return handled, sched.Sleep(co, 0)
+	}), sched.OnUnhandledError(func(task string, err error) { reported = append(reported, err.Error()) }))
+	if err != nil || n != 100_000 {
+		t.Fatalf("Run = %d, %v", n, err)
+	}
+	if len(reported) != 1 {
+		t.Errorf("%d failures reported; want the one never asked for", len(reported))
+	}
+}

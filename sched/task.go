@@ -267,7 +267,7 @@ func (t *Task[T]) finish(err error) {
 	}
 	if t.err != nil && !t.cancelled {
 		t.retrieved = false // a new failure is reported unless asked for, even if Cancel was called
-		t.loop.failed = append(t.loop.failed, &t.task)
+		t.loop.noteFailed(&t.task)
 	}
 	if t.loop.trace != nil {
 		switch {
