@@ -1,6 +1,7 @@
 package corio_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -228,6 +229,35 @@ func BenchmarkWaits(b *testing.B) {
 				})
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/wait")
+		})
+	}
+}
+
+// BenchmarkGo: a task awaits sched.Go of a function that returns at once;
+// one task, and 50 tasks at a time. ns/op is per call.
+func BenchmarkGo(b *testing.B) {
+	fn := func(context.Context) (int, error) { return 1, nil }
+	for _, tasks := range []int{1, 50} {
+		b.Run(fmt.Sprintf("tasks=%d", tasks), func(b *testing.B) {
+			b.ReportAllocs()
+			per := b.N/tasks + 1
+			if _, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
+				var aws []coro.Awaitable[struct{}]
+				for range tasks {
+					aws = append(aws, coro.New(func(co *coro.Co) (struct{}, error) {
+						for range per {
+							if _, err := sched.Go(co, fn); err != nil {
+								return struct{}{}, err
+							}
+						}
+						return struct{}{}, nil
+					}))
+				}
+				_, err := sched.Gather(co, aws...)
+				return struct{}{}, err
+			})); err != nil {
+				b.Fatal(err)
+			}
 		})
 	}
 }

@@ -113,7 +113,9 @@ type Loop struct {
 
 	threads     int                          // ToThread and Go calls started or queued, not yet back on the loop
 	bounded     int                          // of which ToThread calls, held to maxThreads
-	threadQueue []func()                     // ToThread starts waiting for the bound
+	threadQueue []starter                    // ToThread calls waiting for the bound
+	jobs        chan job                     // to an idle goroutine of the pool (unbuffered)
+	stop        chan struct{}                // closed when the loop closes: idle goroutines exit
 	leftovers   map[any][]any                // values cancelled Recvs took, by channel
 	recvBusy    map[any]*[]*Future[struct{}] // by channel: a cancelled Recv's goroutine still out, and who waits for it
 	threadsIdle []*Future[struct{}]          // completed when threads drops to 0
@@ -121,7 +123,7 @@ type Loop struct {
 
 	// Guarded by mu: what other goroutines hand the loop.
 	mu          sync.Mutex
-	incoming    []func()
+	incoming    []runner
 	holds       int
 	closedSafe  bool
 	hasIncoming atomic.Bool
@@ -131,7 +133,7 @@ type Loop struct {
 // NewLoop returns a loop that is not running. Close it when done with it
 // (defer l.Close()): see [Loop] for why that is not optional.
 func NewLoop(opts ...Option) *Loop {
-	l := &Loop{wake: make(chan struct{}, 1)}
+	l := &Loop{wake: make(chan struct{}, 1), jobs: make(chan job), stop: make(chan struct{})}
 	for _, o := range opts {
 		o(l)
 	}
@@ -195,12 +197,18 @@ func (l *Loop) CallSoonThreadsafe(fn func()) error {
 	if fn == nil {
 		panic("sched.CallSoonThreadsafe: nil func")
 	}
+	return l.callSoonThreadsafe(callback(fn))
+}
+
+// callSoonThreadsafe is CallSoonThreadsafe of a runner: the library's own
+// hand-ins, which need no closure.
+func (l *Loop) callSoonThreadsafe(r runner) error {
 	l.mu.Lock()
 	if l.closedSafe {
 		l.mu.Unlock()
 		return ErrClosed
 	}
-	l.incoming = append(l.incoming, fn)
+	l.incoming = append(l.incoming, r)
 	l.hasIncoming.Store(true)
 	l.mu.Unlock()
 	l.signal()
@@ -213,18 +221,24 @@ func (l *Loop) CallSoonThreadsafe(fn func()) error {
 // CallSoonThreadsafe, so that the loop waits for it instead of reporting a
 // deadlock. Hold and release are safe from any goroutine.
 func (l *Loop) Hold() (release func()) {
+	l.hold()
+	var once sync.Once
+	return func() { once.Do(l.release) }
+}
+
+// hold and release are Hold without the function: for the library's own
+// holds, each released exactly once.
+func (l *Loop) hold() {
 	l.mu.Lock()
 	l.holds++
 	l.mu.Unlock()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			l.mu.Lock()
-			l.holds--
-			l.mu.Unlock()
-			l.signal()
-		})
-	}
+}
+
+func (l *Loop) release() {
+	l.mu.Lock()
+	l.holds--
+	l.mu.Unlock()
+	l.signal()
 }
 
 // signal wakes the loop if it waits idle.
@@ -243,8 +257,8 @@ func (l *Loop) drain() {
 }
 
 func (l *Loop) drainLocked() {
-	for _, fn := range l.incoming {
-		l.callSoon(callback(fn))
+	for _, r := range l.incoming {
+		l.callSoon(r)
 	}
 	clear(l.incoming)
 	l.incoming = l.incoming[:0]
@@ -550,6 +564,11 @@ func (l *Loop) abandon() {
 	l.mu.Lock()
 	l.closedSafe = true
 	l.mu.Unlock()
+	select {
+	case <-l.stop:
+	default:
+		close(l.stop) // idle goroutines of the pool exit
+	}
 	// The coroutines' deferred calls run now; what they schedule never runs.
 	for _, t := range l.tasks.all() {
 		t.abandon()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"runtime/debug"
+	"time"
 
 	"github.com/corio-go/corio/coro"
 )
@@ -49,9 +50,8 @@ func ToThread[T any](co *coro.Co, fn func(ctx context.Context) (T, error)) (T, e
 // CPU-bound work use [ToThread], whose bound keeps a burst of computations
 // from outnumbering the machine's cores.
 //
-// fn's context is cancelled when the awaiting task is cancelled, and when Go
-// returns. If the task is cancelled while fn runs, Go returns the
-// cancellation at once; fn's result is then dropped, and fn must return soon
+// fn's context is the task's: cancelled when the awaiting task is cancelled.
+// If the task is cancelled while fn runs, Go returns the cancellation at once; fn's result is then dropped, and fn must return soon
 // after its context is done: Run waits for every fn to return before it
 // returns, so that no goroutine is left behind.
 //
@@ -74,55 +74,82 @@ func offload[T any](co *coro.Co, name string, bounded bool, fn func(ctx context.
 		return zero, errNoLoop
 	}
 	l := t.loop
-	f := NewFutureOn[T](l)
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	who := t.Name() + " (" + name + ")"
+	c := &offcall[T]{fn: fn, ctx: t.Context(), task: t, name: name, bounded: bounded}
+	c.loop = l
 	if l.sim != nil && l.outside {
-		return offloadSeeded(co, l, f, ctx, who, fn)
+		return c.seeded(co)
 	}
-	l.startThread(bounded, func() {
-		release := l.Hold()
-		go func() {
-			var r T
-			var err error
-			var p *PanicError
-			func() {
-				defer func() {
-					if v := recover(); v != nil {
-						p = &PanicError{Value: v, Task: who, Stack: debug.Stack()}
-					}
-				}()
-				r, err = fn(ctx)
-			}()
-			if l.CallSoonThreadsafe(func() {
-				l.threadDone(bounded)
-				if p != nil {
-					panic(p)
-				}
-				if f.Done() {
-					return
-				}
-				if err != nil {
-					f.SetError(err)
-				} else {
-					f.SetResult(r)
-				}
-			}) != nil && p != nil {
-				panic(p) // the loop is gone: crash rather than lose the panic
-			}
-			release()
-		}()
-	})
-	return f.Await(co)
+	l.startThread(c, bounded)
+	return c.Await(co)
 }
+
+// offcall is one ToThread or Go call: the future its task awaits, and what
+// its goroutine needs. One allocation per call: the goroutine gets it as a
+// job, the loop as the callback that delivers the result.
+type offcall[T any] struct {
+	Future[T]
+	fn      func(ctx context.Context) (T, error)
+	ctx     context.Context // the task's: cancelled when the task is cancelled
+	task    *task
+	name    string // "sched.Go" or "sched.ToThread", for a panic's report
+	bounded bool
+	r       T
+	err     error
+	p       *PanicError
+}
+
+// start hands the call to a goroutine, on the loop. The loop is held until
+// the goroutine has handed the result back.
+func (c *offcall[T]) start() {
+	c.loop.hold()
+	c.loop.dispatch(c)
+}
+
+// work runs fn, on a goroutine of the pool, and hands the result to the loop
+// before it releases the hold, so that the loop never sees neither.
+func (c *offcall[T]) work() {
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				c.p = &PanicError{Value: v, Stack: debug.Stack()} // the task's name is filled in on the loop
+			}
+		}()
+		c.r, c.err = c.fn(c.ctx)
+	}()
+	l := c.loop
+	if l.callSoonThreadsafe(c) != nil && c.p != nil {
+		c.p.Task = "(" + c.name + ")"
+		panic(c.p) // the loop is gone: crash rather than lose the panic
+	}
+	l.release()
+}
+
+// run delivers the result, on the loop, when fn has returned.
+func (c *offcall[T]) run() {
+	c.loop.threadDone(c.bounded)
+	if c.p != nil {
+		c.p.Task = c.task.Name() + " (" + c.name + ")"
+		panic(c.p)
+	}
+	if c.Done() {
+		return // the task was cancelled and went on
+	}
+	if c.err != nil {
+		c.SetError(c.err)
+	} else {
+		c.SetResult(c.r)
+	}
+}
+
+// starter is a call waiting for a bounded slot.
+type starter interface{ start() }
 
 // startThread starts a ToThread or Go call now, or queues a ToThread call
 // behind the bound.
-func (l *Loop) startThread(bounded bool, start func()) {
+func (l *Loop) startThread(c starter, bounded bool) {
 	l.threads++
 	if !bounded {
-		start()
+		c.start()
 		return
 	}
 	if l.maxThreads == 0 {
@@ -130,10 +157,10 @@ func (l *Loop) startThread(bounded bool, start func()) {
 	}
 	l.bounded++
 	if l.bounded > l.maxThreads {
-		l.threadQueue = append(l.threadQueue, start)
+		l.threadQueue = append(l.threadQueue, c)
 		return
 	}
-	start()
+	c.start()
 }
 
 // threadDone runs on the loop when a ToThread or Go function has returned.
@@ -153,32 +180,74 @@ func (l *Loop) threadDone(bounded bool) {
 		next := l.threadQueue[0]
 		l.threadQueue[0] = nil
 		l.threadQueue = l.threadQueue[1:]
-		next()
+		next.start()
 	}
 }
 
-// offloadSeeded is offload under Seed and SeedOutside: fn runs now, inline,
-// and its result is delivered after a delay drawn from the seed.
-func offloadSeeded[T any](co *coro.Co, l *Loop, f *Future[T], ctx context.Context, who string, fn func(ctx context.Context) (T, error)) (T, error) {
-	var r T
-	var err error
+// job is what a pooled goroutine runs.
+type job interface{ work() }
+
+// workerIdle is how long a pooled goroutine waits for another call before it
+// exits.
+const workerIdle = 2 * time.Second
+
+// dispatch runs j on a goroutine of the loop's pool: an idle one if there is
+// one, a new one otherwise. Reusing goroutines spares each call a goroutine's
+// start, and a call into a deep library (a database driver) the growing of a
+// fresh stack.
+func (l *Loop) dispatch(j job) {
+	select {
+	case l.jobs <- j:
+	default:
+		go l.worker(j)
+	}
+}
+
+// worker runs jobs until it has been idle for workerIdle, or the loop closes.
+func (l *Loop) worker(j job) {
+	var idle *time.Timer
+	for {
+		j.work()
+		if idle == nil {
+			idle = time.NewTimer(workerIdle)
+		} else {
+			idle.Reset(workerIdle)
+		}
+		select {
+		case j = <-l.jobs:
+			if !idle.Stop() {
+				<-idle.C
+			}
+		case <-idle.C:
+			return
+		case <-l.stop:
+			idle.Stop()
+			return
+		}
+	}
+}
+
+// seeded is the call under Seed and SeedOutside: fn runs now, inline, and its
+// result is delivered after a delay drawn from the seed.
+func (c *offcall[T]) seeded(co *coro.Co) (T, error) {
+	l := c.loop
 	func() {
 		defer func() {
 			if v := recover(); v != nil {
-				panic(&PanicError{Value: v, Task: who, Stack: debug.Stack()})
+				panic(&PanicError{Value: v, Task: c.task.Name() + " (" + c.name + ")", Stack: debug.Stack()})
 			}
 		}()
-		r, err = fn(ctx)
+		c.r, c.err = c.fn(c.ctx)
 	}()
 	l.AfterFunc(l.sim.lateness(l.outsideMax), func() {
-		if f.Done() {
+		if c.Done() {
 			return
 		}
-		if err != nil {
-			f.SetError(err)
+		if c.err != nil {
+			c.SetError(c.err)
 		} else {
-			f.SetResult(r)
+			c.SetResult(c.r)
 		}
 	})
-	return f.Await(co)
+	return c.Await(co)
 }
