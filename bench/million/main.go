@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"syscall"
 	"time"
 
@@ -32,6 +33,7 @@ var (
 	futures = flag.Bool("futures", false, "also run the stackless version: Futures completed by AfterFunc")
 	mode    = flag.String("mode", "", "internal: run one program in this process (tasks, floor or futures)")
 	prof    = flag.String("cpuprofile", "", "write each program's CPU profile to this file, suffixed with the program's name")
+	runs    = flag.Int("runs", 1, "run each program this many times, alternating, and report the medians (CPU time varies with the collector's pacing)")
 )
 
 func main() {
@@ -47,28 +49,41 @@ func main() {
 	if *futures {
 		modes = append(modes, "futures")
 	}
-	cpu := map[string]float64{}
-	rss := map[string]float64{}
-	for _, m := range modes {
-		args := []string{"-mode", m, "-n", fmt.Sprint(*n), "-sleep", d.String()}
-		if *prof != "" {
-			args = append(args, "-cpuprofile", *prof+"."+m)
+	cpu := map[string][]float64{}
+	rss := map[string][]float64{}
+	for range *runs {
+		for _, m := range modes {
+			args := []string{"-mode", m, "-n", fmt.Sprint(*n), "-sleep", d.String()}
+			if *prof != "" {
+				args = append(args, "-cpuprofile", *prof+"."+m)
+			}
+			cmd := exec.Command(os.Args[0], args...)
+			cmd.Stderr = os.Stderr
+			out, err := cmd.Output()
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "million: %s: %v\n", m, err)
+				os.Exit(1)
+			}
+			var c, r float64
+			fmt.Sscanf(string(out), "%f %f", &c, &r)
+			cpu[m], rss[m] = append(cpu[m], c), append(rss[m], r)
+			fmt.Printf("%-8s %s", m+":", out[len(fmt.Sprintf("%f %f ", c, r)):])
 		}
-		cmd := exec.Command(os.Args[0], args...)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "million: %s: %v\n", m, err)
-			os.Exit(1)
+	}
+	if *runs > 1 {
+		for _, m := range modes {
+			fmt.Printf("%-8s median of %d: %.2f CPU s, peak RSS %.2f GB\n", m+":", *runs, median(cpu[m]), median(rss[m]))
 		}
-		var c, r float64
-		fmt.Sscanf(string(out), "%f %f", &c, &r)
-		cpu[m], rss[m] = c, r
-		fmt.Printf("%-8s %s", m+":", out[len(fmt.Sprintf("%f %f ", c, r)):])
 	}
 	if *floor {
-		fmt.Printf("tasks/floor: CPU %.2f×, peak RSS %.2f×\n", cpu["tasks"]/cpu["floor"], rss["tasks"]/rss["floor"])
+		fmt.Printf("tasks/floor: CPU %.2f×, peak RSS %.2f×\n", median(cpu["tasks"])/median(cpu["floor"]), median(rss["tasks"])/median(rss["floor"]))
 	}
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // run runs one program and prints "cpu rss description" for the parent.
