@@ -181,8 +181,16 @@ func (co *Co) Context() context.Context {
 // every coroutine it drives, as sched's loop does, spares its coroutines that
 // finalizer.)
 type Coro[T any] struct {
-	s   *state[T] // never referenced from the coroutine, so a dropped Coro can be collected
-	fin *finBox   // carries the finalizer, if the driver does not close the coroutine itself
+	// Until it is driven, a coroutine object is this struct alone, so that
+	// awaiting a new one inline allocates nothing when it does not escape.
+	body   func(co *Co) (T, error) // until it runs, inline or driven
+	driver Driver                  // bound by Bind, for the coroutine's Co
+	res    T                       // the results of an inline run
+	err    error
+	st     gen.State // while s is nil: Created, Running (inline) or Closed
+	bound  bool      // Bind has claimed it
+	s      *state[T] // the driven coroutine, from the first Send; never refers to the Coro
+	fin    *finBox   // carries the finalizer, if the driver does not close the coroutine itself
 }
 
 // finBox carries a coroutine's finalizer, and is referenced only by its Coro:
@@ -196,8 +204,9 @@ type finBox struct {
 	_ [48]byte
 }
 
-// state is a coroutine object's machinery: its body, its results, and the
-// core its coroutine runs on.
+// state is a driven coroutine's machinery: its body, its results, and the
+// core its coroutine runs on. The coroutine refers to it, never to the Coro,
+// so that a dropped Coro can be collected.
 type state[T any] struct {
 	core
 	body func(co *Co) (T, error)
@@ -214,7 +223,6 @@ type core struct {
 	err     error                 // the body's error (after PEP 479 and Close's rules), once Closed
 	in      any                   // what the pending suspension returns: a value sent, or a thrown error
 	st      gen.State
-	bound   bool // Bind has claimed it
 	closing bool // ErrGeneratorExit was delivered: a further suspension ignores it
 	ignored bool // the body suspended after ErrGeneratorExit
 	done    bool // the body returned (rather than panicking or unwinding)
@@ -251,9 +259,7 @@ func New[T any](body func(co *Co) (T, error)) *Coro[T] {
 	if body == nil {
 		panic("coro.New: nil body")
 	}
-	s := &state[T]{body: body}
-	s.co.c = &s.core
-	return &Coro[T]{s: s}
+	return &Coro[T]{body: body}
 }
 
 // Await runs the coroutine's body inline on the awaiting coroutine, with co, and
@@ -268,23 +274,28 @@ func New[T any](body func(co *Co) (T, error)) *Coro[T] {
 // one that is running returns [gen.ErrRunning].
 func (c *Coro[T]) Await(co *Co) (T, error) {
 	var zero T
-	s := c.s
-	switch {
-	case s.st == gen.Running:
+	switch c.State() {
+	case gen.Running:
 		return zero, gen.ErrRunning
-	case s.bound || s.st == gen.Closed:
+	case gen.Closed:
 		return zero, ErrReused
-	case s.st == gen.Suspended:
+	case gen.Suspended:
+		if c.bound {
+			return zero, ErrReused
+		}
 		return c.delegate(co)
 	}
-	s.st = gen.Running
-	defer s.closeInline()
-	r, err := s.body(co)
-	s.res, s.err = r, leak(err)
-	return s.res, s.err
+	if c.bound {
+		return zero, ErrReused
+	}
+	c.st = gen.Running
+	defer c.closeInline()
+	r, err := c.body(co)
+	c.res, c.err = r, leak(err)
+	return c.res, c.err
 }
 
-func (s *state[T]) closeInline() { s.st = gen.Closed; s.body = nil }
+func (c *Coro[T]) closeInline() { c.st = gen.Closed; c.body = nil }
 
 // leak applies PEP 479: an error matching gen.ErrStopIteration must not end a
 // coroutine as if it had returned.
@@ -330,11 +341,10 @@ func (c *Coro[T]) delegate(co *Co) (T, error) {
 // returns [ErrReused], binding nothing, if the coroutine has started, was
 // awaited, or is bound already: one coroutine object makes one task.
 func (c *Coro[T]) Bind(d Driver) error {
-	s := c.s
-	if s.bound || s.st != gen.Created {
+	if c.bound || c.State() != gen.Created {
 		return ErrReused
 	}
-	s.co.driver, s.bound = d, true
+	c.driver, c.bound = d, true
 	return nil
 }
 
@@ -348,7 +358,7 @@ func (c *Coro[T]) Send(v any) (Waiter, error) {
 	// The hot path of every task step: one frame, this one, between the
 	// driver and the coroutine switch (each frame there costs a mispredicted
 	// return).
-	if s := c.s; s.st == gen.Suspended {
+	if s := c.s; s != nil && s.st == gen.Suspended {
 		s.in = v
 		s.st = gen.Running
 		if w, ok := s.next(); ok {
@@ -361,8 +371,7 @@ func (c *Coro[T]) Send(v any) (Waiter, error) {
 
 // sendSlow is Send on a coroutine that is not Suspended.
 func (c *Coro[T]) sendSlow(v any) (Waiter, error) {
-	s := c.s
-	switch s.st {
+	switch c.State() {
 	case gen.Closed:
 		return nil, ErrReused
 	case gen.Running:
@@ -377,7 +386,10 @@ func (c *Coro[T]) sendSlow(v any) (Waiter, error) {
 
 // start creates the coroutine that runs the body.
 func (c *Coro[T]) start() {
-	s := c.s
+	s := &state[T]{body: c.body}
+	s.co.c = &s.core
+	s.co.driver = c.driver
+	c.s, c.body = s, nil
 	s.next, _ = iter.Pull(s.run)
 	if _, ok := s.co.driver.(owner.Closer); !ok {
 		// Closes the coroutine if the Coro is dropped while suspended. The
@@ -465,18 +477,17 @@ func (c *Coro[T]) Throw(err error) (Waiter, error) {
 	if err == nil {
 		return nil, errNilThrow
 	}
-	s := c.s
-	switch s.st {
+	switch c.State() {
 	case gen.Suspended:
-		s.in = thrown{err}
+		c.s.in = thrown{err}
 		return c.resume()
 	case gen.Closed:
 		return nil, ErrReused
 	case gen.Running:
 		return nil, gen.ErrRunning
 	}
-	s.st = gen.Closed
-	s.body = nil
+	c.st = gen.Closed
+	c.body = nil
 	return nil, err
 }
 
@@ -485,17 +496,16 @@ func (c *Coro[T]) Throw(err error) (Waiter, error) {
 // has finished, does nothing and returns nil; of one that runs inline,
 // [gen.ErrRunning].
 func (c *Coro[T]) Close() error {
-	s := c.s
-	switch s.st {
+	switch c.State() {
 	case gen.Suspended:
 		if c.fin != nil {
 			runtime.SetFinalizer(c.fin, nil)
 			c.fin = nil
 		}
-		return s.close()
+		return c.s.close()
 	case gen.Created:
-		s.st = gen.Closed
-		s.body = nil
+		c.st = gen.Closed
+		c.body = nil
 	case gen.Running:
 		return gen.ErrRunning
 	}
@@ -528,18 +538,25 @@ func (s *state[T]) collect() {
 // it was driven or awaited inline, as [gen.Gen.Result] does;
 // [gen.ErrNotFinished] before.
 func (c *Coro[T]) Result() (T, error) {
-	s := c.s
-	if s.st != gen.Closed {
+	if c.State() != gen.Closed {
 		var zero T
 		return zero, gen.ErrNotFinished
 	}
-	return s.res, s.err
+	if s := c.s; s != nil {
+		return s.res, s.err
+	}
+	return c.res, c.err
 }
 
 // State reports the coroutine's state: Created until it is driven or awaited,
 // Running while its body runs (driven or inline), Suspended while a driver has
 // it suspended, Closed once it has finished.
-func (c *Coro[T]) State() gen.State { return c.s.st }
+func (c *Coro[T]) State() gen.State {
+	if s := c.s; s != nil {
+		return s.st
+	}
+	return c.st
+}
 
 // Awaitables converts a slice of some awaitable type — tasks, futures,
 // coroutine objects — to a slice of Awaitable, for functions that take
