@@ -208,16 +208,15 @@ func (l *Loop) worker(j job) {
 	var idle *time.Timer
 	for {
 		j.work()
+		j = nil // keep nothing of the last call while idle
 		if idle == nil {
 			idle = time.NewTimer(workerIdle)
 		} else {
-			idle.Reset(workerIdle)
+			idle.Reset(workerIdle) // since Go 1.23, no stale tick survives Stop or Reset
 		}
 		select {
 		case j = <-l.jobs:
-			if !idle.Stop() {
-				<-idle.C
-			}
+			idle.Stop()
 		case <-idle.C:
 			return
 		case <-l.stop:
