@@ -257,16 +257,18 @@ func (p *pool[U]) AddDoneCallback(fn func()) {
 	p.wake = fn
 }
 
-// Cancel cancels the pending awaits of the calls: the consumer wakes and
-// MapLimit ends with the cancellation.
+// Cancel cancels the pending awaits of the calls, so that the consumer wakes,
+// and reports false: the pool's wait did not end by cancellation, so the
+// consumer's driver throws the cancellation in when it wakes, and MapLimit
+// ends with it even if every call handles its own (a cancelled gather raises
+// CancelledError whatever its children return).
 func (p *pool[U]) Cancel() bool {
-	ok := false
 	for _, k := range p.window {
-		if k.w != nil && k.w.Cancel() {
-			ok = true
+		if k.w != nil {
+			k.w.Cancel()
 		}
 	}
-	return ok
+	return false
 }
 
 func (p *pool[U]) String() string { return "aiter.MapLimit" }

@@ -215,6 +215,34 @@ func TestMapLimitConsumerCancelled(t *testing.T) {
 	}
 }
 
+// A call that handles its own cancellation (a fallback value) does not hide
+// the consumer's: the generator still ends with the cancellation, as a
+// cancelled asyncio.gather raises CancelledError whatever its children return.
+func TestMapLimitConsumerCancelledCallsRecover(t *testing.T) {
+	leaktest.Check(t)
+	var got []timed
+	run(t, func(co *coro.Co) error {
+		f := func(co *coro.Co, v int) (int, error) {
+			if err := sched.Sleep(co, time.Duration(1+3*v)*time.Second); err != nil {
+				return -1, nil
+			}
+			return v, nil
+		}
+		consumer := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+			got = drain(co, aiter.MapLimit(aiter.FromSeq(slices.Values(ints(10))), 3, f), 0)
+			return struct{}{}, nil
+		}))
+		sched.Sleep(co, 5*time.Second)
+		consumer.Cancel()
+		_, err := consumer.Await(co)
+		return err
+	})
+	want := []timed{{0, "", time.Second}, {1, "", 4 * time.Second}, {0, sched.ErrCancelled.Error(), 5 * time.Second}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pairs (-want +got):\n%s", diff)
+	}
+}
+
 // Calls that yield to the loop (Sleep(0)) make progress.
 func TestMapLimitBareYields(t *testing.T) {
 	leaktest.Check(t)
