@@ -16,10 +16,11 @@ import (
 //
 // aiter cannot spawn tasks, so the calls are not tasks: each runs on a
 // coroutine of its own bound to the consumer's driver, as [Merge]'s sources
-// do, and is stepped by the consumer while it waits in MapLimit — for the next
-// result, or for the next value of it. A call whose await completes while the
-// consumer is elsewhere (in its loop body, awaiting something else) goes on
-// when the consumer next asks for a value; a call that waits on the world (a
+// do, and is stepped by the consumer while it waits in MapLimit for the next
+// result, and between the values it draws from it. A call whose await
+// completes while the consumer is elsewhere (in its loop body, awaiting
+// something else, or awaiting the next value of it) goes on when the consumer
+// next has control in MapLimit; a call that waits on the world (a
 // timer, a thread, a socket) does so concurrently all the same. When calls
 // must run on their own, whatever the consumer does, make them tasks:
 // sched.Map ranges over the same results with each call a task.
@@ -139,13 +140,12 @@ func (p *pool[U]) run(co *coro.Co, limit int, yield gen.Yield[U, struct{}], next
 			k := &call[U]{c: c}
 			p.window = append(p.window, k)
 			p.step(k) // to its first await
-			if limit <= 0 {
-				// Without a limit, calls go on and results already due go
-				// out between draws.
-				p.stepReady()
-				if err := p.handOutDone(yield); err != nil {
-					return err
-				}
+			// Calls go on and results already due go out between draws, so
+			// that a source that awaits does not hold them until the window
+			// is full.
+			p.stepReady()
+			if err := p.handOutDone(yield); err != nil {
+				return err
 			}
 		}
 		if len(p.window) == 0 {

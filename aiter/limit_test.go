@@ -134,6 +134,27 @@ func TestMapLimitTimes(t *testing.T) {
 	}
 }
 
+// Over a source that awaits between values, the results due go out between
+// draws, as sched.Map's do (TestMapSourceAwaits in sched): they are not held
+// until the window is full or the source has ended.
+func TestMapLimitSlowSource(t *testing.T) {
+	leaktest.Check(t)
+	var got []timed
+	var srcLog []string
+	run(t, func(co *coro.Co) error {
+		f := func(co *coro.Co, v int) (int, error) { return 10 * v, sched.Sleep(co, time.Second) }
+		src := aiter.Map(ticker("s", 4, 10*time.Second, &srcLog), func(co *coro.Co, s string) (int, error) { return int(s[1] - '0'), nil })
+		got = drain(co, aiter.MapLimit(src, 3, f), 0)
+		return nil
+	})
+	// v is drawn at 10(v+1)s and its call is done 1s later; its result goes
+	// out when the next value is drawn, the last one 1s after the source ends.
+	want := []timed{{0, "", 20 * time.Second}, {10, "", 30 * time.Second}, {20, "", 40 * time.Second}, {30, "", 41 * time.Second}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
+	}
+}
+
 // The first error, when its result comes due, ends the generator; the calls
 // still in progress are closed and the source too.
 func TestMapLimitFirstError(t *testing.T) {
