@@ -40,7 +40,13 @@ func MapLimit[T, U any](it Iterator[T], limit int, f func(co *coro.Co, v T) (U, 
 		finished := false
 		defer func() {
 			if !finished {
-				p.abandon() // a panic (from a call, say) is on its way: no awaiting
+				// A panic (from a call, say) is on its way, or the unwind of
+				// a Close without a loop (the cleanup below awaited): no
+				// awaiting. The calls and the source are closed as they are.
+				p.abandon()
+				if c, ok := it.(interface{ Close() error }); ok {
+					c.Close()
+				}
 			}
 		}()
 		err := p.run(co, limit, yield, func(co *coro.Co) (*coro.Coro[U], error) {

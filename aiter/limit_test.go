@@ -341,6 +341,29 @@ func TestMapLimitLoopClosed(t *testing.T) {
 	}
 }
 
+// Closed without a loop (Close, as a loop that can no longer run closes the
+// async generators left on it) while calls are in progress, MapLimit closes
+// the calls and then the source, whose cleanup has run when Close returns:
+// MapLimit's own cleanup tried to await, which unwound it.
+func TestMapLimitClosedWithoutLoop(t *testing.T) {
+	leaktest.Check(t)
+	var cs calls
+	var srcLog []string
+	run(t, func(co *coro.Co) error {
+		f := cs.sleeper(func(v int) int { return 1 + v }, nil)
+		src := aiter.Map(ticker("s", 10, 0, &srcLog), func(co *coro.Co, s string) (int, error) { return int(s[1] - '0'), nil })
+		g := aiter.MapLimit(src, 3, f)
+		if v, err := g.ANext(co); v != 0 || err != nil || cs.now != 2 {
+			t.Fatalf("ANext = %d, %v with %d calls in progress; want 0, nil with 2", v, err, cs.now)
+		}
+		g.Close()
+		if cs.now != 0 || !slices.Contains(srcLog, "s closed") {
+			t.Errorf("after Close: %d calls in progress, source log %v; want 0, closed", cs.now, srcLog)
+		}
+		return nil
+	})
+}
+
 func TestMapLimitPanic(t *testing.T) {
 	leaktest.Check(t)
 	boom := errors.New("boom")
