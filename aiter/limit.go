@@ -16,10 +16,11 @@ import (
 //
 // aiter cannot spawn tasks, so the calls are not tasks: each runs on a
 // coroutine of its own bound to the consumer's driver, as [Merge]'s sources
-// do, and is stepped by the consumer while it waits in MapLimit — for the next
-// result, or for the next value of it. A call whose await completes while the
-// consumer is elsewhere (in its loop body, awaiting something else) goes on
-// when the consumer next asks for a value; a call that waits on the world (a
+// do, and is stepped by the consumer while it waits in MapLimit for the next
+// result, and between the values it draws from it. A call whose await
+// completes while the consumer is elsewhere (in its loop body, awaiting
+// something else, or awaiting the next value of it) goes on when the consumer
+// next has control in MapLimit; a call that waits on the world (a
 // timer, a thread, a socket) does so concurrently all the same. When calls
 // must run on their own, whatever the consumer does, make them tasks:
 // sched.Map ranges over the same results with each call a task.
@@ -39,7 +40,13 @@ func MapLimit[T, U any](it Iterator[T], limit int, f func(co *coro.Co, v T) (U, 
 		finished := false
 		defer func() {
 			if !finished {
-				p.abandon() // a panic (from a call, say) is on its way: no awaiting
+				// A panic (from a call, say) is on its way, or the unwind of
+				// a Close without a loop (the cleanup below awaited): no
+				// awaiting. The calls and the source are closed as they are.
+				p.abandon()
+				if c, ok := it.(interface{ Close() error }); ok {
+					c.Close()
+				}
 			}
 		}()
 		err := p.run(co, limit, yield, func(co *coro.Co) (*coro.Coro[U], error) {
@@ -139,13 +146,12 @@ func (p *pool[U]) run(co *coro.Co, limit int, yield gen.Yield[U, struct{}], next
 			k := &call[U]{c: c}
 			p.window = append(p.window, k)
 			p.step(k) // to its first await
-			if limit <= 0 {
-				// Without a limit, calls go on and results already due go
-				// out between draws.
-				p.stepReady()
-				if err := p.handOutDone(yield); err != nil {
-					return err
-				}
+			// Calls go on and results already due go out between draws, so
+			// that a source that awaits does not hold them until the window
+			// is full.
+			p.stepReady()
+			if err := p.handOutDone(yield); err != nil {
+				return err
 			}
 		}
 		if len(p.window) == 0 {
@@ -257,16 +263,18 @@ func (p *pool[U]) AddDoneCallback(fn func()) {
 	p.wake = fn
 }
 
-// Cancel cancels the pending awaits of the calls: the consumer wakes and
-// MapLimit ends with the cancellation.
+// Cancel cancels the pending awaits of the calls, so that the consumer wakes,
+// and reports false: the pool's wait did not end by cancellation, so the
+// consumer's driver throws the cancellation in when it wakes, and MapLimit
+// ends with it even if every call handles its own (a cancelled gather raises
+// CancelledError whatever its children return).
 func (p *pool[U]) Cancel() bool {
-	ok := false
 	for _, k := range p.window {
-		if k.w != nil && k.w.Cancel() {
-			ok = true
+		if k.w != nil {
+			k.w.Cancel()
 		}
 	}
-	return ok
+	return false
 }
 
 func (p *pool[U]) String() string { return "aiter.MapLimit" }

@@ -134,6 +134,27 @@ func TestMapLimitTimes(t *testing.T) {
 	}
 }
 
+// Over a source that awaits between values, the results due go out between
+// draws, as sched.Map's do (TestMapSourceAwaits in sched): they are not held
+// until the window is full or the source has ended.
+func TestMapLimitSlowSource(t *testing.T) {
+	leaktest.Check(t)
+	var got []timed
+	var srcLog []string
+	run(t, func(co *coro.Co) error {
+		f := func(co *coro.Co, v int) (int, error) { return 10 * v, sched.Sleep(co, time.Second) }
+		src := aiter.Map(ticker("s", 4, 10*time.Second, &srcLog), func(co *coro.Co, s string) (int, error) { return int(s[1] - '0'), nil })
+		got = drain(co, aiter.MapLimit(src, 3, f), 0)
+		return nil
+	})
+	// v is drawn at 10(v+1)s and its call is done 1s later; its result goes
+	// out when the next value is drawn, the last one 1s after the source ends.
+	want := []timed{{0, "", 20 * time.Second}, {10, "", 30 * time.Second}, {20, "", 40 * time.Second}, {30, "", 41 * time.Second}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
+	}
+}
+
 // The first error, when its result comes due, ends the generator; the calls
 // still in progress are closed and the source too.
 func TestMapLimitFirstError(t *testing.T) {
@@ -215,6 +236,34 @@ func TestMapLimitConsumerCancelled(t *testing.T) {
 	}
 }
 
+// A call that handles its own cancellation (a fallback value) does not hide
+// the consumer's: the generator still ends with the cancellation, as a
+// cancelled asyncio.gather raises CancelledError whatever its children return.
+func TestMapLimitConsumerCancelledCallsRecover(t *testing.T) {
+	leaktest.Check(t)
+	var got []timed
+	run(t, func(co *coro.Co) error {
+		f := func(co *coro.Co, v int) (int, error) {
+			if err := sched.Sleep(co, time.Duration(1+3*v)*time.Second); err != nil {
+				return -1, nil
+			}
+			return v, nil
+		}
+		consumer := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+			got = drain(co, aiter.MapLimit(aiter.FromSeq(slices.Values(ints(10))), 3, f), 0)
+			return struct{}{}, nil
+		}))
+		sched.Sleep(co, 5*time.Second)
+		consumer.Cancel()
+		_, err := consumer.Await(co)
+		return err
+	})
+	want := []timed{{0, "", time.Second}, {1, "", 4 * time.Second}, {0, sched.ErrCancelled.Error(), 5 * time.Second}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pairs (-want +got):\n%s", diff)
+	}
+}
+
 // Calls that yield to the loop (Sleep(0)) make progress.
 func TestMapLimitBareYields(t *testing.T) {
 	leaktest.Check(t)
@@ -290,6 +339,29 @@ func TestMapLimitLoopClosed(t *testing.T) {
 	if cs.now != 0 {
 		t.Errorf("%d calls in progress after Close", cs.now)
 	}
+}
+
+// Closed without a loop (Close, as a loop that can no longer run closes the
+// async generators left on it) while calls are in progress, MapLimit closes
+// the calls and then the source, whose cleanup has run when Close returns:
+// MapLimit's own cleanup tried to await, which unwound it.
+func TestMapLimitClosedWithoutLoop(t *testing.T) {
+	leaktest.Check(t)
+	var cs calls
+	var srcLog []string
+	run(t, func(co *coro.Co) error {
+		f := cs.sleeper(func(v int) int { return 1 + v }, nil)
+		src := aiter.Map(ticker("s", 10, 0, &srcLog), func(co *coro.Co, s string) (int, error) { return int(s[1] - '0'), nil })
+		g := aiter.MapLimit(src, 3, f)
+		if v, err := g.ANext(co); v != 0 || err != nil || cs.now != 2 {
+			t.Fatalf("ANext = %d, %v with %d calls in progress; want 0, nil with 2", v, err, cs.now)
+		}
+		g.Close()
+		if cs.now != 0 || !slices.Contains(srcLog, "s closed") {
+			t.Errorf("after Close: %d calls in progress, source log %v; want 0, closed", cs.now, srcLog)
+		}
+		return nil
+	})
 }
 
 func TestMapLimitPanic(t *testing.T) {

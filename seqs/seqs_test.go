@@ -407,6 +407,37 @@ func TestTeeLongLag(t *testing.T) {
 	diff(t, "zip of the laggards", lzip(irange(0, 1000), irange(0, 1000)), lzip(ts[1], ts[2]))
 }
 
+// A source that ranges one of its own tee iterators while a value is drawn
+// from it, and takes only values already buffered for that one, needs no
+// draw: as in CPython, nothing is raised, and the iterator being drawn for is
+// not cut short when the sibling's range ends (it used to end after 2).
+func TestTeeSourceRangesSibling(t *testing.T) {
+	leaktest.Check(t)
+	var b iter.Seq[int]
+	var w watched
+	peeked := []int{}
+	src := func(yield func(int) bool) {
+		for i := range w.seq(5) {
+			if i == 2 {
+				for v := range b {
+					peeked = append(peeked, v)
+					break
+				}
+			}
+			if !yield(i) {
+				return
+			}
+		}
+	}
+	ts := seqs.Tee(src, 2)
+	b = ts[1]
+	diff(t, "the iterator drawn for", ints(0, 5), collect(ts[0]))
+	diff(t, "the sibling ranged by the source", []int{0}, peeked)
+	if !w.cleaned {
+		t.Errorf("source not stopped once both iterators ended")
+	}
+}
+
 var errParse = errors.New("parse")
 
 // Through: the source's failure unwinds the stage (nothing more comes out of

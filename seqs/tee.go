@@ -31,9 +31,10 @@ const teeBlock = 32
 // starts s.
 //
 // The n iterators share one pull of s and are not safe for concurrent use:
-// range them from one goroutine at a time. A sequence that ranges one of its
-// own Tee iterators while being drawn from makes Tee panic (Python raises
-// RuntimeError); a panic in s passes through to the range that drew the value,
+// range them from one goroutine at a time. A sequence that, while being drawn
+// from, ranges one of its own Tee iterators past the values buffered for it
+// makes Tee panic (Python raises RuntimeError; the buffered values come out,
+// as in Python); a panic in s passes through to the range that drew the value,
 // after which s counts as ended for every iterator. Tee panics if s is nil or
 // n < 0 (Python raises ValueError).
 func Tee[T any](s iter.Seq[T], n int) []iter.Seq[T] {
@@ -141,7 +142,11 @@ type teeIter[T any] struct {
 	link *teeLink[T]
 	i    int // index in link of the next value
 	used bool
-	end  *teeEnd[T]
+	// drawing is set while this iterator draws: if its range ends meanwhile,
+	// s (or a misuse check) panicked. Another iterator's range may end during
+	// the draw (s itself ranged it), and that leaves the pull alive.
+	drawing bool
+	end     *teeEnd[T]
 }
 
 func (it *teeIter[T]) all(yield func(T) bool) {
@@ -166,7 +171,13 @@ func (it *teeIter[T]) all(yield func(T) bool) {
 			continue
 		}
 		// l is the tail and this iterator is furthest ahead: draw.
-		if src.done || !src.draw() {
+		if src.done {
+			return
+		}
+		it.drawing = true
+		more := src.draw()
+		it.drawing = false
+		if !more {
 			return
 		}
 	}
@@ -175,7 +186,7 @@ func (it *teeIter[T]) all(yield func(T) bool) {
 // stop ends the iterator when its range ends, however it ends. A panic from s
 // (or a misuse panic) leaves the pull dead: s counts as ended for everyone.
 func (it *teeIter[T]) stop() {
-	if src := it.src; src.pulling {
+	if src := it.src; it.drawing {
 		src.pulling = false
 		src.done = true
 	}
