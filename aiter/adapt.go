@@ -284,16 +284,18 @@ func (m *merger[T]) AddDoneCallback(fn func()) {
 	m.wake = fn
 }
 
-// Cancel cancels every pending await of the sources: the consumer wakes, the
-// merge ends with the cancellation and closes its sources.
+// Cancel cancels every pending await of the sources, so that the consumer
+// wakes, and reports false: the merge's wait did not end by cancellation, so
+// the consumer's driver throws the cancellation in when it wakes, and the
+// merge ends with it (closing its sources) even if every source handles the
+// cancellation of its own await and goes on.
 func (m *merger[T]) Cancel() bool {
-	ok := false
 	for _, s := range m.sources {
-		if s.w != nil && s.w.Cancel() {
-			ok = true
+		if s.w != nil {
+			s.w.Cancel()
 		}
 	}
-	return ok
+	return false
 }
 
 func (m *merger[T]) String() string { return "aiter.Merge" }

@@ -869,10 +869,11 @@ func TestMergeCancelConsumer(t *testing.T) {
 	if !errors.Is(consumerErr, context.Canceled) || !consumerCancelled(consumerErr) {
 		t.Errorf("the consumer ended with %v; want a cancellation", consumerErr)
 	}
-	// Cancelling the consumer cancels the sources' pending sleeps; the first
-	// source stepped after that ends with the cancellation, which ends the
-	// merge, and the other is then closed (GeneratorExit at its sleep).
-	want := []string{"a0 at 10.0", "cancel", "a closed (CancelledError) at 12.0", "b closed (GeneratorExit) at 12.0", "error sched: cancelled at 12.0"}
+	// Cancelling the consumer cancels the sources' pending sleeps, which wakes
+	// it; the cancellation is thrown into the consumer itself (so that a source
+	// that handles its own cancellation cannot hide it), which ends the merge:
+	// the sources are closed, GeneratorExit at their sleeps.
+	want := []string{"a0 at 10.0", "cancel", "a closed (GeneratorExit) at 12.0", "b closed (GeneratorExit) at 12.0", "error sched: cancelled at 12.0"}
 	if diff := cmp.Diff(want, log); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
