@@ -389,7 +389,10 @@ func check(err error) error {
 // (push mode): no coroutine, no switch per value. Breaking out of the loop
 // closes a Gen before the loop statement ends (GeneratorExit at its pending
 // yield; its cleanup may await); any other Iterator with a method
-// AClose(*coro.Co) error is closed the same way.
+// AClose(*coro.Co) error is closed the same way. The range has ended by then,
+// so an error of that cleanup is dropped, except a cancellation of the ranging
+// task: that one is thrown again at the task's next await, so that it is not
+// lost.
 func All[T any](co *coro.Co, it Iterator[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		if p, ok := it.(pusher[T]); ok && p.push(co, yield) {
@@ -406,10 +409,31 @@ func All[T any](co *coro.Co, it Iterator[T]) iter.Seq2[T, error] {
 			}
 			if !yield(v, nil) {
 				if c, ok := it.(interface{ AClose(*coro.Co) error }); ok {
-					c.AClose(co)
+					redeliverCancel(co, c.AClose(co))
 				}
 				return
 			}
+		}
+	}
+}
+
+// redeliverCancel hands a cancellation that a closing generator's cleanup
+// received back to the consuming task, to be thrown again at its next await:
+// the range has ended, so it cannot be returned, and dropping it would lose
+// it. Other errors of a cleanup after a break are dropped (documented on All).
+func redeliverCancel(co *coro.Co, err error) {
+	if err == nil || !errors.Is(err, context.Canceled) {
+		return
+	}
+	for d := co.Driver(); d != nil; {
+		switch x := d.(type) {
+		case hook.Redeliverer:
+			x.RedeliverCancel()
+			return
+		case hook.Delegator:
+			d = x.Delegate()
+		default:
+			return
 		}
 	}
 }
@@ -440,7 +464,11 @@ func (g *Gen[Y, S]) push(co *coro.Co, out func(Y, error) bool) bool {
 		}
 		return zero, nil
 	})
-	if broke || err == nil {
+	if broke {
+		redeliverCancel(co, err)
+		return true
+	}
+	if err == nil {
 		return true
 	}
 	g.finish()

@@ -1,6 +1,7 @@
 package aiter_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -47,5 +48,46 @@ func TestMergeConsumerCancelledSourcesRecover(t *testing.T) {
 	want := []timed{{0, "", 2 * time.Second}, {10, "", 3 * time.Second}, {1, "", 4 * time.Second}, {0, sched.ErrCancelled.Error(), 5 * time.Second}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pairs (-want +got):\n%s", diff)
+	}
+}
+
+// Breaking out of async for closes the generator, whose cleanup awaits; a
+// cancellation of the ranging task during that cleanup is not lost: it comes
+// out at the task's next await (push mode and pull mode).
+func TestBreakCleanupCancellationNotLost(t *testing.T) {
+	leaktest.Check(t)
+	for _, pull := range []bool{false, true} {
+		var after error
+		run(t, func(co *coro.Co) error {
+			consumer := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+				g := aiter.New(func(co *coro.Co, yield gen.Yield[int, struct{}]) error {
+					for i := 0; ; i++ {
+						if _, err := yield(i); err != nil {
+							// Cleanup that awaits, as "finally: await sleep(1)",
+							// cancelled meanwhile: the cancellation leaves the body.
+							if cerr := sched.Sleep(co, time.Second); cerr != nil {
+								return cerr
+							}
+							return err
+						}
+					}
+				})
+				if pull {
+					g.ANext(co) // started: All steps it in pull mode
+				}
+				for range aiter.All(co, g) {
+					break
+				}
+				after = sched.Sleep(co, 0)
+				return struct{}{}, nil
+			}))
+			sched.Sleep(co, 500*time.Millisecond)
+			consumer.Cancel()
+			_, err := consumer.Await(co)
+			return err
+		})
+		if !errors.Is(after, sched.ErrCancelled) {
+			t.Errorf("pull=%v: the await after the loop = %v; want the cancellation", pull, after)
+		}
 	}
 }

@@ -435,7 +435,12 @@ var (
 	_ coro.PanicWrapper = (*driver)(nil)
 	_ hook.FirstIter    = (*driver)(nil)
 	_ owner.Closer      = (*driver)(nil)
+	_ hook.Redeliverer  = (*driver)(nil)
 )
+
+// RedeliverCancel throws the task's cancellation again at its next await (see
+// hook.Redeliverer).
+func (d *driver) RedeliverCancel() { (*task)(d).redeliverCancel() }
 
 // ClosesCoroutines tells coro that the loop closes the task's coroutine itself
 // (when the task is done, or the loop closes), so that it needs no finalizer.

@@ -32,3 +32,11 @@ type Delegator interface {
 	coro.Driver
 	Delegate() coro.Driver
 }
+
+// Redeliverer is implemented by a driver that can throw a cancellation its
+// task has already received, and that the code receiving it could not return
+// (a range loop that has ended: break closed an async generator whose cleanup
+// was cancelled), again at the task's next await: sched's task driver.
+type Redeliverer interface {
+	RedeliverCancel()
+}
