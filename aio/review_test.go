@@ -2,11 +2,16 @@ package aio_test
 
 import (
 	"errors"
+	"net"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/corio-go/corio/aio"
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/internal/leaktest"
 	"github.com/corio-go/corio/sched"
 )
 
@@ -39,6 +44,118 @@ func TestConcurrentReaderWhileFirstIsWoken(t *testing.T) {
 		c.feed("def\n")
 		if b, err := first.Await(co); string(b) != "abcdef\n" || err != nil {
 			t.Errorf("first reader = %q, %v; want abcdef\\n", b, err)
+		}
+		return nil
+	})
+}
+
+// orderConn records what the stream does to it, in order. Its writes wait for
+// writeGate; its CloseWrite says so on inCloseWrite, then waits for
+// releaseCloseWrite; its reads wait for Close.
+type orderConn struct {
+	writeGate         chan struct{}
+	inCloseWrite      chan struct{}
+	releaseCloseWrite chan struct{}
+	closedCh          chan struct{}
+
+	mu     sync.Mutex
+	ops    []string
+	closed bool
+}
+
+func newOrderConn() *orderConn {
+	return &orderConn{
+		writeGate:         make(chan struct{}),
+		inCloseWrite:      make(chan struct{}),
+		releaseCloseWrite: make(chan struct{}),
+		closedCh:          make(chan struct{}),
+	}
+}
+
+func (c *orderConn) log(op string) {
+	c.mu.Lock()
+	c.ops = append(c.ops, op)
+	c.mu.Unlock()
+}
+
+func (c *orderConn) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
+func (c *orderConn) Read(p []byte) (int, error) {
+	<-c.closedCh
+	return 0, net.ErrClosed
+}
+
+func (c *orderConn) Write(p []byte) (int, error) {
+	<-c.writeGate
+	if c.isClosed() {
+		return 0, net.ErrClosed
+	}
+	c.log("write " + string(p))
+	return len(p), nil
+}
+
+func (c *orderConn) CloseWrite() error {
+	close(c.inCloseWrite)
+	<-c.releaseCloseWrite
+	if c.isClosed() {
+		c.log("CloseWrite after Close")
+		return net.ErrClosed
+	}
+	c.log("CloseWrite")
+	return nil
+}
+
+func (c *orderConn) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return net.ErrClosed
+	}
+	c.closed = true
+	c.ops = append(c.ops, "Close")
+	close(c.closedCh)
+	return nil
+}
+
+// CloseWrite after buffered bytes, then Close while the writing goroutine is
+// in the connection's CloseWrite: the connection closes after its CloseWrite
+// returned, and WaitClosed waits for that. (Close used to close the
+// connection under the running CloseWrite, which then failed, and WaitClosed
+// could return while the goroutine was still in it.)
+func TestCloseDuringFlushedCloseWrite(t *testing.T) {
+	leaktest.Check(t)
+	run(t, func(co *coro.Co) error {
+		c := newOrderConn()
+		s := aio.NewStream(co, c)
+		if _, err := s.Write([]byte("x")); err != nil {
+			return err
+		}
+		if err := s.CloseWrite(); err != nil {
+			t.Errorf("CloseWrite = %v", err)
+		}
+		close(c.writeGate)
+		if _, _, err := sched.Recv(co, c.inCloseWrite); err != nil {
+			return err
+		}
+		if err := s.Close(); err != nil {
+			t.Errorf("Close = %v", err)
+		}
+		if c.isClosed() {
+			t.Errorf("Close closed the connection while its CloseWrite ran")
+		}
+		close(c.releaseCloseWrite)
+		if err := s.WaitClosed(co); err != nil {
+			t.Errorf("WaitClosed = %v; want nil", err)
+		}
+		c.mu.Lock()
+		ops := c.ops
+		c.mu.Unlock()
+		if diff := cmp.Diff([]string{"write x", "CloseWrite", "Close"}, ops); diff != "" {
+			t.Errorf("what the connection saw (-want +got):\n%s", diff)
 		}
 		return nil
 	})
