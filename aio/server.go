@@ -254,6 +254,11 @@ func (sv *Server) start(c net.Conn) {
 	sv.conns[t] = s
 	t.AddDoneCallback(func() {
 		delete(sv.conns, t)
+		if !s.closing {
+			// Cancelled before its first step, serve never ran: a task's
+			// coroutine cancelled before it starts is closed unrun.
+			s.Abort()
+		}
 		sv.wait.wake()
 	})
 }
