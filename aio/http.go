@@ -196,6 +196,17 @@ func (x *exchange) start() {
 	w.take(x)
 	w.task = sched.SpawnOn(h.loop, coro.New(w.run))
 	w.task.SetName(x.name())
+	w.task.AddDoneCallback(w.ended)
+}
+
+// ended runs on the loop once the worker's task is done. A task cancelled
+// before its first step (the client left at once, or Run is ending) is closed
+// without running: its request is still to be finished, and the loop released.
+func (w *worker) ended() {
+	if x := w.x; x != nil {
+		w.x = nil
+		x.finish(sched.ErrCancelled, nil)
+	}
 }
 
 func (w *worker) take(x *exchange) {

@@ -1,9 +1,12 @@
 package aio_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -221,5 +224,50 @@ func TestServerHandlerCancelledBeforeStart(t *testing.T) {
 	b.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if n, err := b.Read(make([]byte, 1)); err != io.EOF {
 		t.Errorf("the peer's read after Run = %d, %v; want io.EOF: the server closed the connection", n, err)
+	}
+}
+
+// A request whose client is gone before the loop has started it: ServeHTTP
+// hands the loop the request and its cancellation together, the new worker
+// task is cancelled before its first step and never runs. The handler must
+// still let go of the loop: a main task waiting for an Event nobody sets is a
+// deadlock. (The Hold taken for the request used to be kept forever: the loop
+// never reported the deadlock, nor any later one.)
+func TestHandlerClientGoneBeforeStart(t *testing.T) {
+	leaktest.Check(t)
+	l := sched.NewLoop()
+	defer l.Close()
+	var never sched.Event
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		// Bounds the test: with the Hold kept, nothing else ends the wait.
+		defer close(stopped)
+		select {
+		case <-stop:
+		case <-time.After(5 * time.Second):
+			l.CallSoonThreadsafe(never.Set)
+		}
+	}()
+	ran := false
+	h := aio.Handler(l, func(co *coro.Co, w http.ResponseWriter, r *http.Request) error {
+		ran = true
+		return nil
+	})
+	_, err := sched.RunOn(l, coro.New(func(co *coro.Co) (struct{}, error) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		// On the loop's goroutine: ServeHTTP returns at once, the request's
+		// context being done, having handed the loop both the request and
+		// its cancellation.
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil).WithContext(ctx))
+		return struct{}{}, never.Wait(co)
+	}))
+	close(stop)
+	<-stopped
+	if !errors.Is(err, sched.ErrDeadlock) {
+		t.Errorf("RunOn = %v; want a deadlock: the request is over", err)
+	}
+	if ran {
+		t.Log("fn ran") // not the case this test is about, but no failure
 	}
 }
