@@ -3,6 +3,7 @@ package aio_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -270,4 +271,63 @@ func TestHandlerClientGoneBeforeStart(t *testing.T) {
 	if ran {
 		t.Log("fn ran") // not the case this test is about, but no failure
 	}
+}
+
+// A worker task cancelled for one request (its client left) does not carry
+// the cancellation into the next: fn sees neither a cancelled co.Context()
+// nor a cancellation request pending. (A reused worker's co.Context() used to
+// stay cancelled for every later request once one request's fn had asked for
+// it: a task's context, once cancelled, stays so.)
+func TestHandlerNoStaleCancellation(t *testing.T) {
+	leaktest.Check(t)
+	started := make(chan struct{}, 1)
+	var cancelled sched.Event
+	fn := func(co *coro.Co, w http.ResponseWriter, r *http.Request) error {
+		if r.URL.Path == "/hang" {
+			ctx := co.Context() // as fn would, to hand it to a call
+			started <- struct{}{}
+			var never sched.Event
+			err := never.Wait(co)
+			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+				cancelled.Set()
+			}
+			return err
+		}
+		if err := sched.Sleep(co, time.Millisecond); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "ctx %v, cancelling %d", co.Context().Err(), sched.Current(co).Cancelling())
+		return nil
+	}
+	serveHTTP(t, fn, func(co *coro.Co, url string) error {
+		for round := range 3 {
+			ctx, cancel := context.WithCancel(context.Background())
+			result := make(chan error, 1)
+			go func() {
+				req, _ := http.NewRequestWithContext(ctx, "GET", url+"/hang", nil)
+				resp, err := http.DefaultClient.Do(req)
+				if err == nil {
+					resp.Body.Close()
+				}
+				result <- err
+			}()
+			if _, _, err := sched.Recv(co, started); err != nil {
+				cancel()
+				return err
+			}
+			cancel()
+			if err := cancelled.Wait(co); err != nil {
+				return err
+			}
+			cancelled.Clear()
+			sched.Recv(co, result)
+			for i := range 3 {
+				r, err := get(co, "GET", url+"/", "")
+				if want := "ctx <nil>, cancelling 0"; r.body != want || err != nil {
+					t.Errorf("round %d request %d after a client left: %+v, %v; want %q", round, i, r, err, want)
+				}
+			}
+		}
+		return nil
+	})
 }
