@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"syscall"
 	"sync"
 	"testing"
 	"time"
@@ -327,6 +328,41 @@ func TestHandlerNoStaleCancellation(t *testing.T) {
 					t.Errorf("round %d request %d after a client left: %+v, %v; want %q", round, i, r, err, want)
 				}
 			}
+		}
+		return nil
+	})
+}
+
+// A Communicate that is cancelled (here by a timeout) leaves the child's pipes
+// open, as asyncio's does: the child goes on writing, and a later Communicate
+// gets what it wrote. (The cancelled reads used to close stdout and stderr, so
+// the child's next write failed: a Go child died of SIGPIPE.)
+func TestCommunicateCancelledLeavesPipesOpen(t *testing.T) {
+	leaktest.Check(t)
+	run(t, func(co *coro.Co) error {
+		p, err := aio.Start(co, helper("signal"))
+		if err != nil {
+			return err
+		}
+		if line, err := p.Stdout.ReadLine(co); string(line) != "ready\n" || err != nil {
+			p.Kill()
+			p.Wait(co)
+			return fmt.Errorf("child's first line = %q, %v", line, err)
+		}
+		err = sched.WithTimeout(co, 50*time.Millisecond, func(co *coro.Co) error {
+			_, _, err := p.Communicate(co, nil)
+			return err
+		})
+		if !errors.Is(err, sched.ErrTimeout) {
+			t.Errorf("Communicate with a child waiting for a signal, under a timeout = %v", err)
+		}
+		if err := p.Signal(syscall.SIGHUP); err != nil {
+			return err
+		}
+		stdout, stderr, err := p.Communicate(co, nil)
+		if string(stdout) != "got hangup\n" || len(stderr) != 0 || err != nil {
+			code, _ := p.ExitCode()
+			t.Errorf("Communicate after the signal = %q, %q, %v (exit %d); want \"got hangup\\n\", \"\", nil", stdout, stderr, err, code)
 		}
 		return nil
 	})
