@@ -8,8 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"syscall"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
