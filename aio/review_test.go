@@ -367,3 +367,28 @@ func TestCommunicateCancelledLeavesPipesOpen(t *testing.T) {
 		return nil
 	})
 }
+
+// A connection accepted after RunOn has returned, its hand-over waiting for
+// the loop's next run, is closed when the loop is closed instead. (The
+// hand-over was dropped with the loop, and the connection never closed.)
+func TestServerConnectionAcceptedBeforeLoopClose(t *testing.T) {
+	leaktest.Check(t)
+	a, b := net.Pipe()
+	defer b.Close()
+	ln := newHandListener()
+	l := sched.NewLoop()
+	if _, err := sched.RunOn(l, coro.New(func(co *coro.Co) (struct{}, error) {
+		aio.Serve(co, ln, func(co *coro.Co, s *aio.Stream) error { return nil })
+		return struct{}{}, nil
+	})); err != nil {
+		t.Fatal(err)
+	}
+	<-ln.calls // the accepting goroutine runs
+	ln.conns <- a
+	<-ln.calls // and has handed a over to the loop, which does not run
+	l.Close()
+	b.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := b.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("the peer's read after Close = %d, %v; want io.EOF: the connection closed", n, err)
+	}
+}

@@ -144,6 +144,7 @@ func (sv *Server) run(co *coro.Co) (struct{}, error) {
 		case errors.Is(err, gen.ErrGeneratorExit):
 			// The loop is closing and can run nothing more: close what we can.
 			sv.Close()
+			sv.dropPending()
 			for _, s := range sv.conns {
 				s.Abort()
 			}
@@ -160,6 +161,20 @@ func (sv *Server) run(co *coro.Co) (struct{}, error) {
 		return struct{}{}, cancelErr
 	}
 	return struct{}{}, sv.err
+}
+
+// dropPending closes the connections handed over to a loop that is closing,
+// whose callback to take them will never run, and lets the accepting
+// goroutine post again: it then finds the loop closed, and closes any
+// connection it accepts later itself.
+func (sv *Server) dropPending() {
+	sv.mu.Lock()
+	for _, c := range sv.pending {
+		c.Close()
+	}
+	sv.pending = nil
+	sv.posted = false
+	sv.mu.Unlock()
 }
 
 // awaitChange waits for the next change of the server's state. It holds the
