@@ -55,6 +55,36 @@ func TestConcurrentReaderWhileFirstIsWoken(t *testing.T) {
 	})
 }
 
+// A read right after cancelling the task that waited to read, before that
+// task has resumed, is still a concurrent read, as in asyncio (RuntimeError:
+// the cancelled reader's waiter is not cleared until it runs); and the
+// cancelled reader does end with the cancellation.
+func TestConcurrentReaderWhileFirstIsCancelled(t *testing.T) {
+	withFeed(t, nil, func(co *coro.Co, c *feedConn, s *aio.Stream) error {
+		first := sched.Spawn(co, coro.New(func(co *coro.Co) ([]byte, error) { return s.ReadLine(co) }))
+		sched.Sleep(co, 0) // first waits for a line
+		first.Cancel()
+		err := sched.WithTimeout(co, time.Second, func(co *coro.Co) error {
+			b, err := s.ReadLine(co)
+			if err == nil {
+				t.Errorf("ReadLine = %q; want ErrConcurrentRead", b)
+			}
+			return err
+		})
+		if !errors.Is(err, aio.ErrConcurrentRead) {
+			t.Errorf("ReadLine right after cancelling the reader = %v; want ErrConcurrentRead", err)
+		}
+		if b, err := first.Await(co); !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled reader = %q, %v; want its cancellation", b, err)
+		}
+		c.feed("line\n")
+		if b, err := s.ReadLine(co); string(b) != "line\n" || err != nil {
+			t.Errorf("ReadLine once the cancelled reader is gone = %q, %v", b, err)
+		}
+		return nil
+	})
+}
+
 // orderConn records what the stream does to it, in order. Its writes wait for
 // writeGate; its CloseWrite says so on inCloseWrite, then waits for
 // releaseCloseWrite; its reads wait for Close.
