@@ -422,3 +422,26 @@ func TestServerConnectionAcceptedBeforeLoopClose(t *testing.T) {
 		t.Errorf("the peer's read after Close = %d, %v; want io.EOF: the connection closed", n, err)
 	}
 }
+
+// A server started as Run ends, whose own task is cancelled before its first
+// step, is closed all the same: the listener closes and the accepting
+// goroutine ends. (The task's coroutine closed unrun used to leave both.)
+func TestServerCancelledBeforeStart(t *testing.T) {
+	leaktest.Check(t)
+	ln := newHandListener()
+	run(t, func(co *coro.Co) error {
+		// The task runs in the iteration after main returns; the server's
+		// task it starts is cancelled by Run's shutdown before it runs.
+		sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+			aio.Serve(co, ln, func(co *coro.Co, s *aio.Stream) error { return nil })
+			return struct{}{}, nil
+		}))
+		return nil
+	})
+	select {
+	case <-ln.closed:
+	case <-time.After(5 * time.Second):
+		t.Errorf("the listener is still open after Run")
+		ln.Close() // for the leak check
+	}
+}

@@ -96,6 +96,13 @@ func Serve(co *coro.Co, ln net.Listener, handle func(co *coro.Co, s *Stream) err
 	sv.wait = waitpoint{loop: l, what: "Server " + ln.Addr().String()}
 	sv.task = sched.SpawnOn(l, coro.New(sv.run))
 	sv.task.SetName("aio.Server " + ln.Addr().String())
+	sv.task.AddDoneCallback(func() {
+		if !sv.closed {
+			// Cancelled before its first step, run never ran (a task's
+			// coroutine cancelled before it starts is closed unrun).
+			sv.Close()
+		}
+	})
 	go sv.acceptLoop()
 	return sv
 }
