@@ -2,7 +2,6 @@ package aio
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -196,6 +195,17 @@ func (x *exchange) start() {
 	w.take(x)
 	w.task = sched.SpawnOn(h.loop, coro.New(w.run))
 	w.task.SetName(x.name())
+	w.task.AddDoneCallback(w.ended)
+}
+
+// ended runs on the loop once the worker's task is done. A task cancelled
+// before its first step (the client left at once, or Run is ending) is closed
+// without running: its request is still to be finished, and the loop released.
+func (w *worker) ended() {
+	if x := w.x; x != nil {
+		w.x = nil
+		x.finish(sched.ErrCancelled, nil)
+	}
 }
 
 func (w *worker) take(x *exchange) {
@@ -217,8 +227,8 @@ func (x *exchange) cancel() {
 	}
 }
 
-// run is the worker's task: requests until one fails, a cancellation not of
-// its own comes, or enough workers are idle.
+// run is the worker's task: requests until one fails, the task is cancelled,
+// or enough workers are idle.
 func (w *worker) run(co *coro.Co) (struct{}, error) {
 	t := sched.Current(co)
 	for {
@@ -256,15 +266,14 @@ func (w *worker) run(co *coro.Co) (struct{}, error) {
 
 // settle takes back the cancellations of the worker that were for a
 // request's client and reports whether the worker may go on: the request did
-// not fail, and no other cancellation (Run ending) is pending.
+// not fail, and the task was not cancelled, neither for the request nor
+// otherwise (Run ending). A task once cancelled keeps a cancelled context
+// (co.Context()), which the next request's fn would see.
 func (w *worker) settle(t sched.TaskInfo, cancels int, err error) bool {
 	for range cancels {
 		t.Uncancel()
 	}
-	if err != nil && !(cancels > 0 && errors.Is(err, context.Canceled)) {
-		return false
-	}
-	return t.Cancelling() == 0
+	return err == nil && cancels == 0 && t.Cancelling() == 0
 }
 
 // serve runs fn for the request and hands the outcome to ServeHTTP. It

@@ -243,7 +243,11 @@ func (p *Process) Communicate(co *coro.Co, input []byte) (stdout, stderr []byte,
 	read := func(s *Stream) coro.Awaitable[[]byte] {
 		return coro.New(func(co *coro.Co) ([]byte, error) {
 			b, err := s.ReadAll(co)
-			s.Close()
+			if err == nil {
+				// Only once read to the end, as asyncio's _read_stream: a
+				// cancelled Communicate leaves the child its pipe.
+				s.Close()
+			}
 			return b, err
 		})
 	}

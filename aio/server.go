@@ -96,6 +96,13 @@ func Serve(co *coro.Co, ln net.Listener, handle func(co *coro.Co, s *Stream) err
 	sv.wait = waitpoint{loop: l, what: "Server " + ln.Addr().String()}
 	sv.task = sched.SpawnOn(l, coro.New(sv.run))
 	sv.task.SetName("aio.Server " + ln.Addr().String())
+	sv.task.AddDoneCallback(func() {
+		if !sv.closed {
+			// Cancelled before its first step, run never ran (a task's
+			// coroutine cancelled before it starts is closed unrun).
+			sv.Close()
+		}
+	})
 	go sv.acceptLoop()
 	return sv
 }
@@ -144,6 +151,7 @@ func (sv *Server) run(co *coro.Co) (struct{}, error) {
 		case errors.Is(err, gen.ErrGeneratorExit):
 			// The loop is closing and can run nothing more: close what we can.
 			sv.Close()
+			sv.dropPending()
 			for _, s := range sv.conns {
 				s.Abort()
 			}
@@ -160,6 +168,20 @@ func (sv *Server) run(co *coro.Co) (struct{}, error) {
 		return struct{}{}, cancelErr
 	}
 	return struct{}{}, sv.err
+}
+
+// dropPending closes the connections handed over to a loop that is closing,
+// whose callback to take them will never run, and lets the accepting
+// goroutine post again: it then finds the loop closed, and closes any
+// connection it accepts later itself.
+func (sv *Server) dropPending() {
+	sv.mu.Lock()
+	for _, c := range sv.pending {
+		c.Close()
+	}
+	sv.pending = nil
+	sv.posted = false
+	sv.mu.Unlock()
 }
 
 // awaitChange waits for the next change of the server's state. It holds the
@@ -254,6 +276,11 @@ func (sv *Server) start(c net.Conn) {
 	sv.conns[t] = s
 	t.AddDoneCallback(func() {
 		delete(sv.conns, t)
+		if !s.closing {
+			// Cancelled before its first step, serve never ran: a task's
+			// coroutine cancelled before it starts is closed unrun.
+			s.Abort()
+		}
 		sv.wait.wake()
 	})
 }

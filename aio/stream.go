@@ -696,22 +696,26 @@ func (s *Stream) failWrite(err error) {
 func (s *Stream) writeLoop() {
 	for {
 		s.mu.Lock()
+		if s.eofReq && len(s.out) == 0 && s.werr == nil && !s.aborted && !s.connClosed {
+			// CloseWrite, still as the writing goroutine: a Close meanwhile
+			// leaves the connection to it, to close once CloseWrite returned.
+			s.eofReq = false
+			s.mu.Unlock()
+			if err := closeWrite(s.rw); err != nil {
+				s.failWrite(err)
+			}
+			continue
+		}
 		if len(s.out) == 0 || s.werr != nil || s.aborted {
 			s.writing = false
 			s.out = s.out[:0]
 			closeNow := s.closeReq && !s.connClosed
-			eofNow := s.eofReq && s.werr == nil && !s.connClosed
-			s.eofReq = false
+			s.eofReq = false // after a failed write or an Abort: no CloseWrite
 			if !closeNow {
 				s.running--
 			}
 			post := s.wantPost()
 			s.mu.Unlock()
-			if eofNow {
-				if err := closeWrite(s.rw); err != nil {
-					s.failWrite(err)
-				}
-			}
 			if post {
 				s.post()
 			}

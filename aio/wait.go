@@ -63,8 +63,10 @@ func (w *waitpoint) suspend(co *coro.Co) error {
 	return nil
 }
 
-// waiting reports whether a task waits on w.
-func (w *waitpoint) waiting() bool { return w.st == wpWaiting }
+// waiting reports whether a task waits on w, or was woken or cancelled and
+// has not resumed yet: until it has, another task that suspended on w would
+// take over its wait, and one of the two would never be woken.
+func (w *waitpoint) waiting() bool { return w.st != wpIdle }
 
 // wake ends the wait, if there is one: the task resumes in a later iteration.
 func (w *waitpoint) wake() {
