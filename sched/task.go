@@ -373,7 +373,13 @@ func (t *task) redeliverCancel() {
 // its pending await (if it awaits a future or task, that is cancelled instead,
 // and the task sees the cancellation when it wakes). The task may catch it and
 // go on. Cancel reports false if the task is done already. The task's context
-// (Co.Context) is cancelled at once.
+// (Co.Context) is cancelled at once, and stays cancelled.
+//
+// A task cancelled before its first step never runs its body, as in asyncio:
+// its coroutine is closed unrun, so nothing its body would have done, deferred
+// cleanup included, happens. Code that hands a task something to release (a
+// connection, a Hold) and may see it cancelled that early releases it in a
+// done callback.
 func (t *task) Cancel() bool {
 	t.retrieved = true // as asyncio: a task one cancels is not reported as unhandled
 	if t.st == taskDone {
