@@ -2,6 +2,7 @@ package aio_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -443,5 +444,60 @@ func TestServerCancelledBeforeStart(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Errorf("the listener is still open after Run")
 		ln.Close() // for the leak check
+	}
+}
+
+// A TLS stream's CloseWrite and Close send close_notify, which may wait for
+// the peer: they are done by the stream's writing goroutine, never on the
+// loop's. The half-close still reaches the peer in order, and WaitClosed
+// sees the end.
+func TestTLSCloseWriteAndCloseOffLoop(t *testing.T) {
+	leaktest.Check(t)
+	srv := httptest.NewUnstartedServer(nil)
+	srv.StartTLS()
+	cfg := srv.TLS.Clone()
+	srv.Close()
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	served := make(chan string, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			served <- err.Error()
+			return
+		}
+		defer c.Close()
+		b, err := io.ReadAll(c) // until the client's close_notify
+		if err != nil {
+			served <- err.Error()
+			return
+		}
+		c.Write([]byte("got " + string(b)))
+		served <- "ok"
+	}()
+	run(t, func(co *coro.Co) error {
+		s, err := dialTLS(co, "tcp", ln.Addr().String())
+		if err != nil {
+			return err
+		}
+		s.Write([]byte("hello"))
+		if err := s.CloseWrite(); err != nil {
+			return err
+		}
+		rest, err := s.ReadAll(co)
+		if string(rest) != "got hello" || err != nil {
+			t.Errorf("ReadAll = %q, %v; want \"got hello\", nil", rest, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Errorf("Close = %v; want nil (a TLS close runs off the loop)", err)
+		}
+		s.WaitClosed(co)
+		return nil
+	})
+	if got := <-served; got != "ok" {
+		t.Errorf("server: %s", got)
 	}
 }

@@ -3,6 +3,7 @@ package aio
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -669,11 +670,7 @@ func (s *Stream) Write(p []byte) (int, error) {
 	} else {
 		s.out = append(s.out, p...)
 	}
-	if !s.writing {
-		s.writing = true
-		s.running++
-		go s.writeLoop()
-	}
+	s.startWriter()
 	s.mu.Unlock()
 	return len(p), nil
 }
@@ -835,12 +832,37 @@ func (s *Stream) CloseWrite() error {
 		s.mu.Unlock()
 		return nil
 	}
+	if closeMayBlock(s.rw) {
+		s.eofReq = true
+		s.startWriter()
+		s.mu.Unlock()
+		return nil
+	}
 	s.mu.Unlock()
 	if err := closeWrite(s.rw); err != nil {
 		s.failWrite(err)
 		return err
 	}
 	return nil
+}
+
+// closeMayBlock reports whether closing rw, or its writing half, may block:
+// a TLS connection sends its close_notify alert then, and waits (up to a
+// deadline of its own) for a peer that may not read. Such closes are done by
+// the writing goroutine, never on the loop's goroutine.
+func closeMayBlock(rw io.ReadWriteCloser) bool {
+	_, ok := rw.(*tls.Conn)
+	return ok
+}
+
+// startWriter starts the writing goroutine, with s.mu held, if it is not
+// running.
+func (s *Stream) startWriter() {
+	if !s.writing {
+		s.writing = true
+		s.running++
+		go s.writeLoop()
+	}
 }
 
 type closeWriter interface{ CloseWrite() error }
@@ -861,7 +883,9 @@ func closeWrite(rw io.ReadWriteCloser) error { return rw.(closeWriter).CloseWrit
 // io.EOF. Close returns the connection's Close error when it closes at once,
 // nil when it closes after a flush (WaitClosed reports that error); Close of a
 // closed stream does nothing and returns nil. If the peer never reads, the
-// flush never ends: use Abort.
+// flush never ends: use Abort. A TLS connection is always closed by the
+// stream's goroutine (its close_notify may wait for the peer), so Close
+// returns nil and WaitClosed reports the error; CloseWrite too.
 func (s *Stream) Close() error {
 	if s.closing {
 		return nil
@@ -869,7 +893,8 @@ func (s *Stream) Close() error {
 	s.closing = true
 	s.mu.Lock()
 	s.closeReq = true
-	if s.writing {
+	if s.writing || closeMayBlock(s.rw) {
+		s.startWriter() // it closes the connection once what is buffered is out
 		s.mu.Unlock()
 		return nil
 	}
@@ -885,6 +910,12 @@ func (s *Stream) Abort() error {
 	s.closeReq = true
 	s.aborted = true
 	s.out = nil
+	if c, ok := s.rw.(*tls.Conn); ok {
+		// No close_notify: close the connection under it, at once.
+		s.mu.Unlock()
+		c.NetConn().Close()
+		return s.closeConn(nil)
+	}
 	s.mu.Unlock()
 	return s.closeConn(nil)
 }
