@@ -241,7 +241,9 @@ func (s *Stream) readLoop() {
 			default:
 				s.endErr = err
 			}
-			s.running--
+			if s.canWrite {
+				s.running--
+			} // a read-only pipe counts itself out once it has closed the pipe, below
 		}
 		post := s.wantPost()
 		s.mu.Unlock()
@@ -257,8 +259,16 @@ func (s *Stream) readLoop() {
 		if err != nil {
 			if !s.canWrite {
 				// A read-only pipe has nothing more to give: close it now,
-				// as asyncio's read pipe transport does at the end.
+				// as asyncio's read pipe transport does at the end; only
+				// then is this goroutine done, for WaitClosed.
 				s.closeConn(nil)
+				s.mu.Lock()
+				s.running--
+				post := s.wantPost()
+				s.mu.Unlock()
+				if post {
+					s.post()
+				}
 			}
 			return
 		}
