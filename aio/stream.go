@@ -793,16 +793,25 @@ func (s *Stream) Drain(co *coro.Co) error {
 		}
 		s.drainWanted = true
 		s.mu.Unlock()
-		if _, err := loopOf(co, s.loop); err != nil {
-			return err
-		}
-		w := &waitpoint{loop: s.loop, what: "Drain " + s.name}
-		s.drainers = append(s.drainers, w)
-		if err := w.await(co); err != nil {
-			s.drainers = removeWaiter(s.drainers, w)
+		if err := s.waitIn(co, &s.drainers, "Drain"); err != nil {
 			return err
 		}
 	}
+}
+
+// waitIn suspends the task, on a new waitpoint in *ws, until an event wakes
+// it: the wait of Drain and WaitClosed, which several tasks may share.
+func (s *Stream) waitIn(co *coro.Co, ws *[]*waitpoint, what string) error {
+	if _, err := loopOf(co, s.loop); err != nil {
+		return err
+	}
+	w := &waitpoint{loop: s.loop, what: what + " " + s.name}
+	*ws = append(*ws, w)
+	if err := w.await(co); err != nil {
+		*ws = removeWaiter(*ws, w)
+		return err
+	}
+	return nil
 }
 
 func removeWaiter(ws []*waitpoint, w *waitpoint) []*waitpoint {
@@ -982,13 +991,7 @@ func (s *Stream) WaitClosed(co *coro.Co) error {
 		}
 		s.closeWanted = true
 		s.mu.Unlock()
-		if _, err := loopOf(co, s.loop); err != nil {
-			return err
-		}
-		w := &waitpoint{loop: s.loop, what: "WaitClosed " + s.name}
-		s.closers = append(s.closers, w)
-		if err := w.await(co); err != nil {
-			s.closers = removeWaiter(s.closers, w)
+		if err := s.waitIn(co, &s.closers, "WaitClosed"); err != nil {
 			return err
 		}
 	}
