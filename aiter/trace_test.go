@@ -15,18 +15,14 @@ package aiter_test
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/corio-go/corio/aiter"
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
 	"github.com/corio-go/corio/internal/leaktest"
+	"github.com/corio-go/corio/internal/tracetest"
 	"github.com/corio-go/corio/sched"
 )
 
@@ -100,14 +96,7 @@ func (c *clock) String() string { return fmt.Sprintf("%.1f", c.l.Now().Sub(c.sta
 // checkTrace compares the trace with testdata/NAME.out.
 func checkTrace(t *testing.T, name string, got pyTrace) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name+".out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if diff := cmp.Diff(want, []string(got)); diff != "" {
-		t.Errorf("trace of testdata/%s.py (-want +got):\n%s", name, diff)
-	}
+	tracetest.Compare(t, name, got)
 }
 
 // runTrace runs main under sched with virtual time, failing the test if Run

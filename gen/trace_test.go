@@ -13,15 +13,11 @@ package gen_test
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/corio-go/corio/gen"
 	"github.com/corio-go/corio/internal/leaktest"
+	"github.com/corio-go/corio/internal/tracetest"
 )
 
 // traceNames maps errors to the Python exception class names the scripts
@@ -101,14 +97,7 @@ func traceClose[Y, S, R any](tr *pyTrace, g *gen.Gen[Y, S, R]) {
 // checkTrace compares the trace with testdata/NAME.out.
 func checkTrace(t *testing.T, name string, got pyTrace) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name+".out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if diff := cmp.Diff(want, []string(got)); diff != "" {
-		t.Errorf("trace of testdata/%s.py (-want +got):\n%s", name, diff)
-	}
+	tracetest.Compare(t, name, got)
 }
 
 func TestTraceSendTotal(t *testing.T) {

@@ -10,15 +10,12 @@ package sched_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/internal/leaktest"
+	"github.com/corio-go/corio/internal/tracetest"
 	"github.com/corio-go/corio/sched"
 )
 
@@ -30,14 +27,7 @@ func (tr *syTrace) add(format string, args ...any) { *tr = append(*tr, fmt.Sprin
 // syCompareTrace compares the lines with testdata/NAME.out.
 func syCompareTrace(t *testing.T, name string, got syTrace) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name+".out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if diff := cmp.Diff(want, []string(got)); diff != "" {
-		t.Errorf("trace of testdata/%s.py (-want +got):\n%s", name, diff)
-	}
+	tracetest.Compare(t, name, got)
 }
 
 // syTicker is the scenarios' ticker: "tick N" once per iteration until *stop.

@@ -10,17 +10,14 @@ package sched_test
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/internal/leaktest"
+	"github.com/corio-go/corio/internal/tracetest"
 	"github.com/corio-go/corio/sched"
 )
 
@@ -32,14 +29,7 @@ func (tr *traceLog) add(format string, args ...any) { *tr = append(*tr, fmt.Spri
 // traceCompare compares the lines with testdata/NAME.out.
 func traceCompare(t *testing.T, name string, got traceLog) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name+".out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if diff := cmp.Diff(want, []string(got)); diff != "" {
-		t.Errorf("trace of testdata/%s.py (-want +got):\n%s", name, diff)
-	}
+	tracetest.Compare(t, name, got)
 }
 
 // traceRun runs main as the main task of a loop, under virtual time or on

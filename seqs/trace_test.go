@@ -10,17 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/corio-go/corio/gen"
 	"github.com/corio-go/corio/internal/leaktest"
+	"github.com/corio-go/corio/internal/tracetest"
 	"github.com/corio-go/corio/seqs"
 )
 
@@ -103,14 +100,7 @@ func run2[K, V any](tr *trace, name string, s iter.Seq2[K, V], stopAfter int) {
 // checkTrace compares the trace with testdata/NAME.out.
 func checkTrace(t *testing.T, name string, got trace) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name+".out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if diff := cmp.Diff(want, []string(got)); diff != "" {
-		t.Errorf("trace of testdata/%s.py (-want +got):\n%s", name, diff)
-	}
+	tracetest.Compare(t, name, got)
 }
 
 func TestTraceDraws(t *testing.T) {
