@@ -280,26 +280,9 @@ func TestHandlerWorkers(t *testing.T) {
 	}
 	serveHTTP(t, fn, func(co *coro.Co, url string) error {
 		for round := range 3 {
-			ctx, cancel := context.WithCancel(context.Background())
-			result := make(chan error, 1)
-			go func() {
-				req, _ := http.NewRequestWithContext(ctx, "GET", url+"/hang", nil)
-				resp, err := http.DefaultClient.Do(req)
-				if err == nil {
-					resp.Body.Close()
-				}
-				result <- err
-			}()
-			if _, _, err := sched.Recv(co, started); err != nil {
-				cancel()
+			if err := leaveHanging(co, url+"/hang", started, &cancelled); err != nil {
 				return err
 			}
-			cancel()
-			if err := cancelled.Wait(co); err != nil {
-				return err
-			}
-			cancelled.Clear()
-			sched.Recv(co, result)
 			for i := range 5 {
 				r, err := get(co, "GET", url+"/", "")
 				if r.body != "ok" || err != nil {
@@ -321,4 +304,31 @@ func TestHandlerWorkers(t *testing.T) {
 	if len(reported) != 3 || reported[0] != want || reported[2] != want {
 		t.Errorf("reported %q; want %q three times", reported, want)
 	}
+}
+
+// leaveHanging requests url from a client that goes away once the handler has
+// started (a token on started), and waits until the handler has seen its
+// task cancelled (cancelled set) and the client has given up.
+func leaveHanging(co *coro.Co, url string, started <-chan struct{}, cancelled *sched.Event) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	result := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		result <- err
+	}()
+	if _, _, err := sched.Recv(co, started); err != nil {
+		return err
+	}
+	cancel()
+	if err := cancelled.Wait(co); err != nil {
+		return err
+	}
+	cancelled.Clear()
+	_, _, err := sched.Recv(co, result)
+	return err
 }

@@ -333,26 +333,9 @@ func TestHandlerNoStaleCancellation(t *testing.T) {
 	}
 	serveHTTP(t, fn, func(co *coro.Co, url string) error {
 		for round := range 3 {
-			ctx, cancel := context.WithCancel(context.Background())
-			result := make(chan error, 1)
-			go func() {
-				req, _ := http.NewRequestWithContext(ctx, "GET", url+"/hang", nil)
-				resp, err := http.DefaultClient.Do(req)
-				if err == nil {
-					resp.Body.Close()
-				}
-				result <- err
-			}()
-			if _, _, err := sched.Recv(co, started); err != nil {
-				cancel()
+			if err := leaveHanging(co, url+"/hang", started, &cancelled); err != nil {
 				return err
 			}
-			cancel()
-			if err := cancelled.Wait(co); err != nil {
-				return err
-			}
-			cancelled.Clear()
-			sched.Recv(co, result)
 			for i := range 3 {
 				r, err := get(co, "GET", url+"/", "")
 				if want := "ctx <nil>, cancelling 0"; r.body != want || err != nil {
