@@ -3,6 +3,7 @@ package sched_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -178,6 +179,91 @@ func TestSleepUntilPassedDeadlines(t *testing.T) {
 		if fmt.Sprint(order) != "[A B]" {
 			t.Errorf("woke in order %v; want [A B] (deadline order)", order)
 		}
+		return nil
+	})
+}
+
+// Ports of test_timeouts.py cases that need the Timeout object (Scope).
+
+// timeout(None): a Scope whose deadline is removed at once.
+func TestCPythonTimeoutsDisabled(t *testing.T) {
+	leaktest.Check(t)
+	tgRun(t, func(co *coro.Co) error {
+		var cm *sched.Timeout
+		err := sched.Scope(co, time.Second, func(co *coro.Co, to *sched.Timeout) error {
+			cm = to
+			to.Reschedule(time.Time{})
+			return sched.Sleep(co, 10*time.Second)
+		})
+		if err != nil || cm.Expired() || !cm.When().IsZero() {
+			t.Errorf("Scope = %v, Expired %v, When %v; want nil, false, the zero Time", err, cm.Expired(), cm.When())
+		}
+		return nil
+	})
+}
+
+func TestCPythonTimeoutsReschedule(t *testing.T) {
+	leaktest.Check(t)
+	tgRun(t, func(co *coro.Co) error {
+		l := sched.LoopOf(co)
+		deadline1 := l.Now().Add(10 * time.Second)
+		deadline2 := deadline1.Add(20 * time.Second)
+		fut := sched.NewFuture[*sched.Timeout](co)
+		task := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+			return struct{}{}, sched.Scope(co, deadline1.Sub(l.Now()), func(co *coro.Co, to *sched.Timeout) error {
+				fut.SetResult(to)
+				return sched.Sleep(co, 50*time.Second)
+			})
+		}))
+		cm, _ := fut.Await(co)
+		if !cm.When().Equal(deadline1) {
+			t.Errorf("When = %v; want %v", cm.When(), deadline1)
+		}
+		cm.Reschedule(deadline2)
+		if !cm.When().Equal(deadline2) {
+			t.Errorf("When after Reschedule = %v; want %v", cm.When(), deadline2)
+		}
+		cm.Reschedule(time.Time{})
+		if !cm.When().IsZero() {
+			t.Errorf("When after Reschedule(zero) = %v; want the zero Time", cm.When())
+		}
+		task.Cancel()
+		if _, err := task.Await(co); !errors.Is(err, sched.ErrCancelled) || cm.Expired() {
+			t.Errorf("task = %v, Expired %v; want a cancellation, false", err, cm.Expired())
+		}
+		return nil
+	})
+}
+
+// Reschedule once the timeout is finished, expired or expiring is an error
+// naming the state (Python: RuntimeError).
+func TestCPythonTimeoutsRescheduleStates(t *testing.T) {
+	leaktest.Check(t)
+	tgRun(t, func(co *coro.Co) error {
+		var cm *sched.Timeout
+		sched.Scope(co, 10*time.Millisecond, func(co *coro.Co, to *sched.Timeout) error { cm = to; return nil })
+		if err := cm.Reschedule(time.Time{}); err == nil || !strings.Contains(err.Error(), "finished") {
+			t.Errorf("Reschedule of a finished timeout = %v; want an error saying finished", err)
+		}
+		err := sched.Scope(co, 10*time.Millisecond, func(co *coro.Co, to *sched.Timeout) error {
+			cm = to
+			return sched.Sleep(co, time.Second)
+		})
+		if !errors.Is(err, sched.ErrTimeout) {
+			t.Errorf("Scope = %v; want a timeout", err)
+		}
+		if err := cm.Reschedule(time.Time{}); err == nil || !strings.Contains(err.Error(), "expired") {
+			t.Errorf("Reschedule of an expired timeout = %v; want an error saying expired", err)
+		}
+		sched.Scope(co, 10*time.Millisecond, func(co *coro.Co, to *sched.Timeout) error {
+			if err := sched.Sleep(co, time.Second); !errors.Is(err, sched.ErrCancelled) {
+				t.Errorf("Sleep = %v; want a cancellation", err)
+			}
+			if err := to.Reschedule(time.Time{}); err == nil || !strings.Contains(err.Error(), "expiring") {
+				t.Errorf("Reschedule of an expiring timeout = %v; want an error saying expiring", err)
+			}
+			return nil
+		})
 		return nil
 	})
 }
