@@ -669,6 +669,7 @@ func (s *Stream) Write(p []byte) (int, error) {
 		// directly from the loop, asyncio's first send in write().
 		n, err := s.raw.write(p)
 		if err != nil {
+			s.holdClosers()
 			s.failWrite(err)
 			return 0, err
 		}
@@ -793,21 +794,26 @@ func (s *Stream) Drain(co *coro.Co) error {
 		}
 		s.drainWanted = true
 		s.mu.Unlock()
-		if err := s.waitIn(co, &s.drainers, "Drain"); err != nil {
+		if err := s.waitIn(co, &s.drainers, "Drain", true); err != nil {
 			return err
 		}
 	}
 }
 
 // waitIn suspends the task, on a new waitpoint in *ws, until an event wakes
-// it: the wait of Drain and WaitClosed, which several tasks may share.
-func (s *Stream) waitIn(co *coro.Co, ws *[]*waitpoint, what string) error {
+// it: the wait of Drain and WaitClosed, which several tasks may share. hold
+// says whether the wait keeps the loop alive from the start.
+func (s *Stream) waitIn(co *coro.Co, ws *[]*waitpoint, what string, hold bool) error {
 	if _, err := loopOf(co, s.loop); err != nil {
 		return err
 	}
 	w := &waitpoint{loop: s.loop, what: what + " " + s.name}
 	*ws = append(*ws, w)
-	if err := w.await(co); err != nil {
+	wait := w.awaitNoHold
+	if hold {
+		wait = w.await
+	}
+	if err := wait(co); err != nil {
 		*ws = removeWaiter(*ws, w)
 		return err
 	}
@@ -859,6 +865,7 @@ func (s *Stream) CloseWrite() error {
 	}
 	s.mu.Unlock()
 	if err := closeWrite(s.rw); err != nil {
+		s.holdClosers()
 		s.failWrite(err)
 		return err
 	}
@@ -880,6 +887,7 @@ func (s *Stream) startWriter() {
 	if !s.writing {
 		s.writing = true
 		s.running++
+		s.holdClosers() // the writing goroutine may close the stream now
 		go s.writeLoop()
 	}
 }
@@ -894,6 +902,14 @@ func canCloseWrite(rw io.ReadWriteCloser) bool {
 func closeWrite(rw io.ReadWriteCloser) error { return rw.(closeWriter).CloseWrite() }
 
 // Closing
+
+// holdClosers makes the tasks in WaitClosed keep the loop alive from now on:
+// the stream is closing, or a goroutine of it may close it. Loop only.
+func (s *Stream) holdClosers() {
+	for _, w := range s.closers {
+		w.hold()
+	}
+}
 
 // Close closes the stream: what is buffered is still written, by the stream's
 // goroutine, and then the connection closes (asyncio's close). Close never
@@ -910,6 +926,7 @@ func (s *Stream) Close() error {
 		return nil
 	}
 	s.closing = true
+	s.holdClosers()
 	s.mu.Lock()
 	s.closeReq = true
 	if s.writing || closeMayBlock(s.rw) {
@@ -925,6 +942,7 @@ func (s *Stream) Close() error {
 // (asyncio's transport.abort). Otherwise it is Close.
 func (s *Stream) Abort() error {
 	s.closing = true
+	s.holdClosers()
 	s.mu.Lock()
 	s.closeReq = true
 	s.aborted = true
@@ -990,8 +1008,16 @@ func (s *Stream) WaitClosed(co *coro.Co) error {
 			return err
 		}
 		s.closeWanted = true
+		// The wait ends without a task's help once the stream is closing
+		// (its goroutines return by themselves), or if a goroutine of the
+		// stream may close it: the writing one, on a failed write, or a
+		// read-only pipe's reading one, at its end. Otherwise only a task
+		// can end it, and waiting must not keep the loop alive: a WaitClosed
+		// nobody will end is a deadlock, reported, not a hang. startWriter
+		// takes the hold if a writing goroutine starts meanwhile.
+		hold := s.closing || s.connClosed || s.writing || !s.canWrite
 		s.mu.Unlock()
-		if err := s.waitIn(co, &s.closers, "WaitClosed"); err != nil {
+		if err := s.waitIn(co, &s.closers, "WaitClosed", hold); err != nil {
 			return err
 		}
 	}

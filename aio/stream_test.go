@@ -569,3 +569,95 @@ func TestDialCancelled(t *testing.T) {
 		return nil
 	})
 }
+
+// failConn's writes wait for gate to close, then fail.
+type failConn struct {
+	*feedConn
+	gate chan struct{}
+}
+
+var errBroken = errors.New("broken pipe, in a test")
+
+func (c *failConn) Write(p []byte) (int, error) {
+	<-c.gate
+	return 0, errBroken
+}
+
+// WaitClosed keeps the loop alive only while a goroutine of the stream can
+// close it. With none running, a WaitClosed that no task will end is a
+// deadlock, reported (it used to hang). A writing goroutine started while a
+// task waits can end the wait, by a failed write: that wait keeps the loop
+// alive from then on.
+func TestWaitClosedWithoutClose(t *testing.T) {
+	leaktest.Check(t)
+	done := make(chan error, 1)
+	go func() {
+		_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
+			s := aio.NewStream(co, newFeedConn())
+			defer s.Close()
+			return struct{}{}, s.WaitClosed(co)
+		}))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, sched.ErrDeadlock) || !strings.Contains(err.Error(), "WaitClosed") {
+			t.Errorf("WaitClosed with nothing to close the stream: %v; want ErrDeadlock naming WaitClosed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("WaitClosed with nothing to close the stream hangs; want ErrDeadlock")
+	}
+
+	run(t, func(co *coro.Co) error {
+		c := &failConn{newFeedConn(), make(chan struct{})}
+		s := aio.NewStream(co, c)
+		waiter := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+			return struct{}{}, s.WaitClosed(co)
+		}))
+		sched.Sleep(co, 0) // the waiter waits; nothing can close the stream yet
+		s.Write([]byte("x")) // not a socket: the writing goroutine writes it
+		go func() {
+			time.Sleep(10 * time.Millisecond)
+			close(c.gate)
+		}()
+		if _, err := waiter.Await(co); !errors.Is(err, errBroken) {
+			t.Errorf("WaitClosed after a failed write = %v; want %v", err, errBroken)
+		}
+		return nil
+	})
+}
+
+// slowCloseConn's reads, once they fail (the connection closed), return only
+// when gate closes: the reading goroutine outlives Close for a while.
+type slowCloseConn struct {
+	*feedConn
+	gate chan struct{}
+}
+
+func (c *slowCloseConn) Read(p []byte) (int, error) {
+	n, err := c.feedConn.Read(p)
+	if err != nil {
+		<-c.gate
+	}
+	return n, err
+}
+
+// A WaitClosed that began before Close keeps the loop alive from Close on,
+// until the stream's goroutines have returned.
+func TestWaitClosedBeforeClose(t *testing.T) {
+	run(t, func(co *coro.Co) error {
+		c := &slowCloseConn{newFeedConn(), make(chan struct{})}
+		s := aio.NewStream(co, c)
+		waiter := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
+			return struct{}{}, s.WaitClosed(co)
+		}))
+		sched.Sleep(co, 0)
+		s.Close() // at once: no writing goroutine; the reading one lingers
+		go func() {
+			time.Sleep(10 * time.Millisecond)
+			close(c.gate)
+		}()
+		_, err := waiter.Await(co)
+		return err
+	})
+}

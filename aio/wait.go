@@ -45,6 +45,14 @@ func (w *waitpoint) await(co *coro.Co) error {
 // loop's own tasks can end.
 func (w *waitpoint) awaitNoHold(co *coro.Co) error { return w.suspend(co) }
 
+// hold makes a wait begun with awaitNoHold keep the loop alive from now on:
+// a goroutine has become able to end it.
+func (w *waitpoint) hold() {
+	if w.st == wpWaiting && w.release == nil {
+		w.release = w.loop.Hold()
+	}
+}
+
 func (w *waitpoint) suspend(co *coro.Co) error {
 	w.st = wpWaiting
 	for w.st == wpWaiting {
