@@ -614,7 +614,7 @@ func TestWaitClosedWithoutClose(t *testing.T) {
 		waiter := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
 			return struct{}{}, s.WaitClosed(co)
 		}))
-		sched.Sleep(co, 0) // the waiter waits; nothing can close the stream yet
+		sched.Sleep(co, 0)   // the waiter waits; nothing can close the stream yet
 		s.Write([]byte("x")) // not a socket: the writing goroutine writes it
 		go func() {
 			time.Sleep(10 * time.Millisecond)
