@@ -995,7 +995,10 @@ func (s *Stream) dropBuffers() {
 // WaitClosed waits until the stream is closed — by Close, Abort or a failed
 // write — and its goroutines have returned: asyncio's wait_closed. It returns
 // the error of the flush or of the connection's Close, if any. Before Close is
-// called it waits for it. Any number of tasks may wait.
+// called it waits for it; while only a task can close the stream (no Close
+// yet, no write in progress that could fail), the wait does not keep the loop
+// alive, so that a WaitClosed nobody will end is reported as a deadlock. Any
+// number of tasks may wait.
 func (s *Stream) WaitClosed(co *coro.Co) error {
 	for {
 		s.mu.Lock()
