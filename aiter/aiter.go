@@ -375,7 +375,9 @@ func (p *pullState[Y, S]) run(co *coro.Co) (_ struct{}, err error) {
 	yield := func(v Y) (S, error) {
 		var zero S
 		if sw.St != gen.Running {
-			panic("aiter: yield called outside the generator's body")
+			// Co.Suspend's misuse, with its words: a yield called after the
+			// body has ended, or from another coroutine while it awaits.
+			panic("coro.Co.Suspend: the coroutine is not running (a Co used outside its body?)")
 		}
 		if p.closing || sw.Closing {
 			// A value after GeneratorExit: the body is unwound, its deferred

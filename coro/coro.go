@@ -120,8 +120,12 @@ type Co struct {
 // Suspend panics when co belongs to no running coroutine, which happens only
 // if a Co escapes its body.
 func (co *Co) Suspend(w Waiter) (any, error) {
-	// Kept small enough to inline into the awaits built on it: each frame
+	// Its slow paths are out of line. It cannot be inlined (the call of the
+	// switch nearly fills the inliner's budget of 80 on its own), so aiter's
+	// value yields spell it out on the coroutine's switch instead: each frame
 	// between the body and the coroutine switch costs a mispredicted return.
+	// The coroutine marks itself Running when it wakes (coroswitch.Switch's
+	// invariants), whoever resumed it.
 	c := co.c
 	if c == nil || c.St != gen.Running || c.Closing {
 		return co.suspendSlow(w)
