@@ -563,6 +563,13 @@ func TestDroppedPullGenIsClosed(t *testing.T) {
 			t.Fatalf("ANext = %v, %v; want 1, nil", v, err)
 		}
 	}()
+	// Wait for the close itself, not only for the count: base may include a
+	// goroutine of an earlier test still on its way out (a collector's close),
+	// and the count can reach base before this generator's close has run.
+	for deadline := time.Now().Add(time.Second); !closed.Load() && time.Now().Before(deadline); {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
 	if n := leaktest.Settle(base, time.Second); n > base || !closed.Load() {
 		t.Errorf("after the collector: %d goroutines (%d before), closed %v; want %d, true", n, base, closed.Load(), base)
 	}
