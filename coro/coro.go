@@ -153,7 +153,7 @@ func (co *Co) suspendSlow(w Waiter) (any, error) {
 	if c == nil || c.St != gen.Running || c.Yield == nil {
 		panic("coro.Co.Suspend: the coroutine is not running (a Co used outside its body?)")
 	}
-	c.ignored = true
+	c.Ignored = true
 	panic(unwind{})
 }
 
@@ -225,12 +225,11 @@ type state[T any] struct {
 type core struct {
 	// The iter.Pull coroutine, what a suspension returns (a value sent, or a
 	// coroswitch.Thrown), the state, whether ErrGeneratorExit was delivered:
-	// shared with a driver that steps the coroutine itself (aiter).
+	// shared with a driver that steps the coroutine itself (aiter). Its
+	// flags Ignored and Done are coro's alone.
 	coroswitch.Switch[Waiter]
-	co      Co
-	err     error // the body's error (after PEP 479 and Close's rules), once Closed
-	ignored bool  // the body suspended after ErrGeneratorExit
-	done    bool  // the body returned (rather than panicking or unwinding)
+	co  Co
+	err error // the body's error (after PEP 479 and Close's rules), once Closed
 }
 
 // unwind is the panic that unwinds a body which suspended after
@@ -416,7 +415,7 @@ func (s *state[T]) run(yf func(Waiter) bool) {
 	s.Yield = yf
 	defer s.finish()
 	r, err := s.body(&s.co)
-	s.done = true
+	s.Done = true
 	s.res = r
 	switch {
 	case s.Closing && (err == nil || errors.Is(err, gen.ErrGeneratorExit)):
@@ -452,12 +451,12 @@ func (c *core) finish() {
 	c.St = gen.Closed
 	c.Yield = nil
 	c.In = nil
-	if c.done {
+	if c.Done {
 		return
 	}
 	p := recover()
 	switch {
-	case c.ignored && p == (unwind{}):
+	case c.Ignored && p == (unwind{}):
 		c.err = gen.ErrIgnoredExit
 	case p != nil:
 		c.err = errAborted

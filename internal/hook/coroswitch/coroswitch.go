@@ -24,6 +24,11 @@ type Switch[W any] struct {
 	In      any              // what the pending suspension returns: a value sent, or a Thrown
 	St      gen.State        // Running, Suspended, Closed (coro keeps Created itself)
 	Closing bool             // ErrGeneratorExit was delivered: a further suspension ignores it
+
+	// coro's own flags, which no one else touches: here so that they share
+	// the padding after Closing, and a coroutine stays in its size class.
+	Ignored bool // the body suspended after ErrGeneratorExit
+	Done    bool // the body returned (rather than panicking or unwinding)
 }
 
 // Thrown is an error thrown at a suspension, told apart from a value sent:
