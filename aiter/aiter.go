@@ -45,6 +45,7 @@ import (
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
 	"github.com/corio-go/corio/internal/hook"
+	"github.com/corio-go/corio/internal/hook/coroswitch"
 )
 
 // ErrStopAsyncIteration is the end of an async iteration: what ANext returns
@@ -93,17 +94,27 @@ type Gen[Y, S any] struct {
 // body's awaits belong to that task, as Python's do.
 type pullState[Y, S any] struct {
 	body    func(co *coro.Co, yield gen.Yield[Y, S]) error
-	co      *coro.Co    // the body's handle
-	cur     coro.Driver // the driver of the task stepping the generator now
+	sw      *coroswitch.Switch[coro.Waiter] // the coroutine's switch, once it has started
+	cur     coro.Driver                     // the driver of the task stepping the generator now
 	mark    valueMark[Y]
 	closing bool // GeneratorExit was delivered: a value yield is ignoring it
 	ignored bool
 }
 
 var (
-	_ hook.Delegator    = (*pullState[int, int])(nil)
-	_ coro.PanicWrapper = (*pullState[int, int])(nil)
+	_ hook.Delegator                  = (*pullState[int, int])(nil)
+	_ coro.PanicWrapper               = (*pullState[int, int])(nil)
+	_ coroswitch.Stepper[coro.Waiter] = (*pullState[int, int])(nil)
 )
+
+// Started keeps the switch of the generator's coroutine, the first one bound
+// to p to start: coroutines that the body binds to its own driver (Merge's
+// sources) start later, while it runs.
+func (p *pullState[Y, S]) Started(sw *coroswitch.Switch[coro.Waiter]) {
+	if p.sw == nil {
+		p.sw = sw
+	}
+}
 
 // Delegate returns the driver of the task stepping the generator.
 func (p *pullState[Y, S]) Delegate() coro.Driver { return p.cur }
@@ -145,22 +156,36 @@ func (g *Gen[Y, S]) State() gen.State {
 // ANext awaits the next value: asend(None). It returns ErrStopAsyncIteration
 // once the body has returned, and the body's error if it failed.
 func (g *Gen[Y, S]) ANext(co *coro.Co) (Y, error) {
-	// The common step, a value handed out with no await in between, with one
-	// frame less than step: each frame between the caller and the switch
-	// costs a mispredicted return.
+	// The common step, a value handed out with no await in between, is
+	// iter.Pull's next and one check: no frame between this one and the
+	// switch, and one (the body's yield) on the other side; each frame there
+	// costs a mispredicted return. The coroutine is suspended at a value
+	// yield, so its switch's In is nil already, and the yield marks it
+	// Running when it wakes.
 	p := g.p
 	if g.st != gen.Suspended || p.closing {
 		return g.step(co, nil, nil)
 	}
 	p.cur = co.Driver()
 	g.st = gen.Running
-	w, err := g.g.Send(nil) // a panic leaves st Running: State and step look at the coroutine
-	if err == nil && w == coro.Waiter(&p.mark) {
+	w, ok := p.sw.Next() // a panic leaves st Running: State and step look at the coroutine
+	if m, isMark := w.(*valueMark[Y]); isMark && m == &p.mark {
 		g.st = gen.Suspended
-		v := p.mark.v
+		v := m.v
 		var zero Y
-		p.mark.v = zero
+		m.v = zero
 		return v, nil
+	}
+	return g.nextSlow(co, w, ok)
+}
+
+// nextSlow is ANext's step when the body awaited (ok, w) or finished.
+func (g *Gen[Y, S]) nextSlow(co *coro.Co, w coro.Waiter, ok bool) (Y, error) {
+	var err error
+	if !ok {
+		if _, err = g.g.Result(); err == nil {
+			err = gen.ErrStopIteration
+		}
 	}
 	return g.finishStep(co, w, err)
 }
@@ -331,7 +356,6 @@ func (g *Gen[Y, S]) start(co *coro.Co) {
 // run is the pull-mode coroutine's body. coro runs it as any coroutine's:
 // a panic goes through p's WrapPanic, and the stack carries coro's mark.
 func (p *pullState[Y, S]) run(co *coro.Co) (_ struct{}, err error) {
-	p.co = co
 	defer func() {
 		if p.ignored {
 			if r := recover(); r != nil && r != (unwind{}) {
@@ -340,25 +364,44 @@ func (p *pullState[Y, S]) run(co *coro.Co) (_ struct{}, err error) {
 			err = gen.ErrIgnoredExit
 		}
 	}()
-	return struct{}{}, check(p.body(co, p.yieldPull))
-}
-
-// yieldPull is the body's yield in pull mode.
-func (p *pullState[Y, S]) yieldPull(v Y) (S, error) {
-	var zero S
-	if p.closing {
-		p.ignored = true
-		panic(unwind{})
+	sw := p.sw
+	if sw == nil { // Started was not called: nothing else steps the coroutine
+		panic("aiter: internal error: no switch for the coroutine")
 	}
-	p.mark.v = v
-	in, err := p.co.Suspend(&p.mark)
-	if err != nil {
-		return zero, err
+	// The body's yield in pull mode: coro's Co.Suspend spelled out on the
+	// coroutine's switch, so that a value yield is one frame, this one, above
+	// iter.Pull's (Suspend cannot be inlined: one call nearly fills the
+	// inliner's budget).
+	yield := func(v Y) (S, error) {
+		var zero S
+		if sw.St != gen.Running {
+			// Co.Suspend's misuse, with its words: a yield called after the
+			// body has ended, or from another coroutine while it awaits.
+			panic("coro.Co.Suspend: the coroutine is not running (a Co used outside its body?)")
+		}
+		if p.closing || sw.Closing {
+			// A value after GeneratorExit: the body is unwound, its deferred
+			// calls run.
+			p.ignored = true
+			panic(unwind{})
+		}
+		p.mark.v = v
+		sw.St = gen.Suspended
+		if !sw.Yield(&p.mark) {
+			panic("aiter: internal error: coroutine stopped while suspended")
+		}
+		sw.St = gen.Running
+		in := sw.In
+		if in == nil {
+			return zero, nil
+		}
+		sw.In = nil // retain nothing the driver sent
+		if t, ok := in.(coroswitch.Thrown); ok {
+			return zero, t.Err
+		}
+		return in.(S), nil
 	}
-	if in == nil {
-		return zero, nil
-	}
-	return in.(S), nil
+	return struct{}{}, check(p.body(co, yield))
 }
 
 func (g *Gen[Y, S]) finish() {

@@ -563,6 +563,13 @@ func TestDroppedPullGenIsClosed(t *testing.T) {
 			t.Fatalf("ANext = %v, %v; want 1, nil", v, err)
 		}
 	}()
+	// Wait for the close itself, not only for the count: base may include a
+	// goroutine of an earlier test still on its way out (a collector's close),
+	// and the count can reach base before this generator's close has run.
+	for deadline := time.Now().Add(time.Second); !closed.Load() && time.Now().Before(deadline); {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
 	if n := leaktest.Settle(base, time.Second); n > base || !closed.Load() {
 		t.Errorf("after the collector: %d goroutines (%d before), closed %v; want %d, true", n, base, closed.Load(), base)
 	}
@@ -880,3 +887,58 @@ func TestMergeCancelConsumer(t *testing.T) {
 }
 
 func consumerCancelled(err error) bool { return errors.Is(err, sched.ErrCancelled) }
+
+// A merge stepped with ANext (pull mode) runs its body on a coroutine of its
+// own, and the sources' coroutines are bound to that coroutine's driver: it
+// hands out the same values at the same times as a range over it, and AClose
+// closes the sources as a break does.
+func TestMergePullMode(t *testing.T) {
+	leaktest.Check(t)
+	sources := func(log *[]string, now *clock) []aiter.Iterator[string] {
+		return []aiter.Iterator[string]{
+			named(log, now, "a", 3, 3*time.Second, 0, -1),           // 3 6 9
+			named(log, now, "b", 2, 2*time.Second, 0, -1),           // 2 4
+			named(log, now, "c", 2, 5*time.Second, time.Second, -1), // 5 10
+		}
+	}
+	const values = 4
+	var push, pull []string
+	err := runAsync(func(co *coro.Co) error {
+		return mergeLog(co, &push, aiter.Merge(sources(&push, newClock(co))...), values)
+	})
+	if err != nil {
+		t.Fatalf("push mode: %v", err)
+	}
+	err = runAsync(func(co *coro.Co) error {
+		now := newClock(co)
+		m := aiter.Merge(sources(&pull, now)...)
+		for range values {
+			v, err := m.ANext(co)
+			if err != nil {
+				return err
+			}
+			pull = append(pull, fmt.Sprintf("%s at %s", v, now))
+		}
+		if err := m.AClose(co); err != nil {
+			return err
+		}
+		pull = append(pull, fmt.Sprintf("loop over at %s", now))
+		if _, err := m.ANext(co); err != aiter.ErrStopAsyncIteration {
+			return fmt.Errorf("ANext after AClose = %v; want ErrStopAsyncIteration", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("pull mode: %v", err)
+	}
+	want := []string{
+		"b0 at 2.0", "a0 at 3.0", "b1 at 4.0", "b closed (returned) at 4.0", "c0 at 5.0",
+		"a closed (GeneratorExit) at 5.0", "c closed (GeneratorExit) at 6.0", "loop over at 6.0",
+	}
+	if diff := cmp.Diff(want, push); diff != "" {
+		t.Errorf("push mode (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, pull); diff != "" {
+		t.Errorf("pull mode (-want +got):\n%s", diff)
+	}
+}

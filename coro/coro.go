@@ -57,6 +57,7 @@ import (
 	"runtime"
 
 	"github.com/corio-go/corio/gen"
+	"github.com/corio-go/corio/internal/hook/coroswitch"
 	"github.com/corio-go/corio/internal/nest"
 	"github.com/corio-go/corio/internal/owner"
 )
@@ -119,20 +120,25 @@ type Co struct {
 // Suspend panics when co belongs to no running coroutine, which happens only
 // if a Co escapes its body.
 func (co *Co) Suspend(w Waiter) (any, error) {
-	// Kept small enough to inline into the awaits built on it: each frame
+	// Its slow paths are out of line. It cannot be inlined (the call of the
+	// switch nearly fills the inliner's budget of 80 on its own), so aiter's
+	// value yields spell it out on the coroutine's switch instead: each frame
 	// between the body and the coroutine switch costs a mispredicted return.
+	// The coroutine marks itself Running when it wakes (coroswitch.Switch's
+	// invariants), whoever resumed it.
 	c := co.c
-	if c == nil || c.st != gen.Running || c.closing {
+	if c == nil || c.St != gen.Running || c.Closing {
 		return co.suspendSlow(w)
 	}
-	c.st = gen.Suspended
-	if !c.yf(w) {
+	c.St = gen.Suspended
+	if !c.Yield(w) {
 		stopped()
 	}
-	in := c.in
-	c.in = nil // retain nothing the driver sent
-	if t, ok := in.(thrown); ok {
-		return nil, t.err
+	c.St = gen.Running
+	in := c.In
+	c.In = nil // retain nothing the driver sent
+	if t, ok := in.(coroswitch.Thrown); ok {
+		return nil, t.Err
 	}
 	return in, nil
 }
@@ -144,10 +150,10 @@ func (co *Co) Suspend(w Waiter) (any, error) {
 //go:noinline
 func (co *Co) suspendSlow(w Waiter) (any, error) {
 	c := co.c
-	if c == nil || c.st != gen.Running || c.yf == nil {
+	if c == nil || c.St != gen.Running || c.Yield == nil {
 		panic("coro.Co.Suspend: the coroutine is not running (a Co used outside its body?)")
 	}
-	c.ignored = true
+	c.Ignored = true
 	panic(unwind{})
 }
 
@@ -217,25 +223,18 @@ type state[T any] struct {
 // the driver and the body, and the body's Co. It does not depend on T, so
 // that Co and the run loop are not generic.
 type core struct {
-	co      Co
-	next    func() (Waiter, bool) // the iter.Pull coroutine; nil until driven
-	yf      func(Waiter) bool     // iter.Pull's yield, while the body runs
-	err     error                 // the body's error (after PEP 479 and Close's rules), once Closed
-	in      any                   // what the pending suspension returns: a value sent, or a thrown error
-	st      gen.State
-	closing bool // ErrGeneratorExit was delivered: a further suspension ignores it
-	ignored bool // the body suspended after ErrGeneratorExit
-	done    bool // the body returned (rather than panicking or unwinding)
+	// The iter.Pull coroutine, what a suspension returns (a value sent, or a
+	// coroswitch.Thrown), the state, whether ErrGeneratorExit was delivered:
+	// shared with a driver that steps the coroutine itself (aiter). Its
+	// flags Ignored and Done are coro's alone.
+	coroswitch.Switch[Waiter]
+	co  Co
+	err error // the body's error (after PEP 479 and Close's rules), once Closed
 }
 
 // unwind is the panic that unwinds a body which suspended after
 // ErrGeneratorExit; run recovers it.
 type unwind struct{}
-
-// thrown is an error thrown at a suspension, told apart from a value sent:
-// one field instead of two keeps a suspended coroutine in a smaller size class,
-// and only a throw (rare: a cancellation) pays for the boxing.
-type thrown struct{ err error }
 
 // init marks the coroutines' stacks for internal/nest with the name of the
 // frame that runs every body, read off a real one: state.run is generic, and
@@ -358,10 +357,10 @@ func (c *Coro[T]) Send(v any) (Waiter, error) {
 	// The hot path of every task step: one frame, this one, between the
 	// driver and the coroutine switch (each frame there costs a mispredicted
 	// return).
-	if s := c.s; s != nil && s.st == gen.Suspended {
-		s.in = v
-		s.st = gen.Running
-		if w, ok := s.next(); ok {
+	if s := c.s; s != nil && s.St == gen.Suspended {
+		s.In = v
+		s.St = gen.Running
+		if w, ok := s.Next(); ok {
 			return w, nil
 		}
 		return nil, s.end()
@@ -390,7 +389,10 @@ func (c *Coro[T]) start() {
 	s.co.c = &s.core
 	s.co.driver = c.driver
 	c.s, c.body = s, nil
-	s.next, _ = iter.Pull(s.run)
+	s.Next, _ = iter.Pull(s.run)
+	if st, ok := s.co.driver.(coroswitch.Stepper[Waiter]); ok {
+		st.Started(&s.Switch)
+	}
 	if _, ok := s.co.driver.(owner.Closer); !ok {
 		// Closes the coroutine if the Coro is dropped while suspended. The
 		// coroutine never refers to c or the box.
@@ -410,13 +412,13 @@ func (c *Coro[T]) start() {
 //
 //go:noinline
 func (s *state[T]) run(yf func(Waiter) bool) {
-	s.yf = yf
+	s.Yield = yf
 	defer s.finish()
 	r, err := s.body(&s.co)
-	s.done = true
+	s.Done = true
 	s.res = r
 	switch {
-	case s.closing && (err == nil || errors.Is(err, gen.ErrGeneratorExit)):
+	case s.Closing && (err == nil || errors.Is(err, gen.ErrGeneratorExit)):
 		s.err = nil
 	default:
 		s.err = leak(err)
@@ -426,8 +428,8 @@ func (s *state[T]) run(yf func(Waiter) bool) {
 // resume switches to the body and reports how the step ended.
 func (c *Coro[T]) resume() (Waiter, error) {
 	s := c.s
-	s.st = gen.Running
-	if w, ok := s.next(); ok {
+	s.St = gen.Running
+	if w, ok := s.Next(); ok {
 		return w, nil
 	}
 	return nil, s.end()
@@ -446,15 +448,15 @@ func (s *state[T]) end() error {
 // called here, in the panicking frame, so that its stack shows where the
 // panic started.
 func (c *core) finish() {
-	c.st = gen.Closed
-	c.yf = nil
-	c.in = nil
-	if c.done {
+	c.St = gen.Closed
+	c.Yield = nil
+	c.In = nil
+	if c.Done {
 		return
 	}
 	p := recover()
 	switch {
-	case c.ignored && p == (unwind{}):
+	case c.Ignored && p == (unwind{}):
 		c.err = gen.ErrIgnoredExit
 	case p != nil:
 		c.err = errAborted
@@ -479,7 +481,7 @@ func (c *Coro[T]) Throw(err error) (Waiter, error) {
 	}
 	switch c.State() {
 	case gen.Suspended:
-		c.s.in = thrown{err}
+		c.s.In = coroswitch.Thrown{Err: err}
 		return c.resume()
 	case gen.Closed:
 		return nil, ErrReused
@@ -514,10 +516,10 @@ func (c *Coro[T]) Close() error {
 
 // close delivers ErrGeneratorExit to the pending suspension.
 func (s *state[T]) close() error {
-	s.in = thrown{gen.ErrGeneratorExit}
-	s.closing = true
-	s.st = gen.Running
-	if _, ok := s.next(); ok {
+	s.In = coroswitch.Thrown{Err: gen.ErrGeneratorExit}
+	s.Closing = true
+	s.St = gen.Running
+	if _, ok := s.Next(); ok {
 		panic("coro.Coro.Close: internal error: suspended after close")
 	}
 	return s.err
@@ -529,7 +531,7 @@ func (b *finBox) collect() { b.s.collect() }
 // collect closes a dropped coroutine if it is Suspended, on a goroutine of its
 // own, not on the runtime's finalizer goroutine.
 func (s *state[T]) collect() {
-	if s.st == gen.Suspended {
+	if s.St == gen.Suspended {
 		go s.close()
 	}
 }
@@ -553,7 +555,7 @@ func (c *Coro[T]) Result() (T, error) {
 // it suspended, Closed once it has finished.
 func (c *Coro[T]) State() gen.State {
 	if s := c.s; s != nil {
-		return s.st
+		return s.St
 	}
 	return c.st
 }

@@ -3,6 +3,10 @@
 // a task's coroutine, which users of either package never call. Both packages
 // assert at compile time that they implement or use them, so the two sides
 // cannot drift.
+//
+// Its subpackage coroswitch is the state of a coroutine's switch that coro
+// shares with aiter, so that an async generator's common step takes no frame
+// of coro's.
 package hook
 
 import (
