@@ -1,21 +1,69 @@
 package sched
 
-import "time"
+import (
+	"math/bits"
+	"time"
+)
 
-// timerHeap is the loop's pending timers: a 4-ary min-heap by deadline, equal
-// deadlines in the order they were set (4-ary, as the runtime's timer heap:
-// half the depth of a binary heap, and a node's children share cache lines). The deadline and the order are kept
-// inline in the heap's array, so that sifting compares without touching the
-// timers themselves: with a million timers, following a pointer per
-// comparison was a cache miss each (1,215 ns per timer against 420 ns at
-// 100,000). For the same reason a timer that is stopped is not taken out at
-// once (that needs its position, kept up to date by every swap); it stays,
-// marked, until it reaches the top, as asyncio's cancelled TimerHandles do, and
-// the heap is rebuilt without them when they are more than half of it.
+// timerHeap is the loop's pending timers, earliest deadline first, equal
+// deadlines in the order they were set. The zero value is empty and ready.
+//
+// Up to nearMax timers it is a 4-ary min-heap (h), as the runtime's timer heap
+// is: half the depth of a binary heap, and a node's children share cache
+// lines. The deadline and the order are kept inline in the heap's array, so
+// sifting compares without touching the timers themselves.
+//
+// Past nearMax a heap stops fitting in the caches: with a million timers every
+// pop sifts through ten levels of a 24 MB array, a cache miss or two at each
+// (1,254 ns per timer in BenchmarkTimers at a million against 377 ns at a
+// thousand). So the heap then keeps only the near timers, those due before
+// lim, and the far ones wait in buckets of a ladder queue (Tang, Goh and Thng,
+// 2005): a rung is an array of buckets, each the timers whose deadlines fall in
+// one slice of the rung's span, in no order; setting a timer appends it to its
+// bucket. When the heap runs dry the earliest non-empty bucket of the finest
+// rung becomes the heap, or, if it holds more than nearMax timers with
+// different deadlines, a finer rung of its own; deadlines past the coarsest
+// rung wait unsorted in top, which becomes a new rung when the rungs run out.
+// A bucket's width comes from the spread of the deadlines it is made from, so
+// the buckets hold about perBucket timers whatever the distribution. Every timer
+// is thus copied a few times, in long sequential runs, and sifted only in a
+// heap that stays in the cache: per timer at a million, ×? the cost at a
+// thousand. A heap that grows past its bound (timers set before lim) is
+// spilled into a new rung finer than the rest.
+//
+// Near and far are split by deadline alone, so equal deadlines are never on
+// both sides; a bucket holds a stretch of deadlines in no particular order,
+// and the heap orders it by (deadline, order set) as it does everything. The
+// heap is empty only if the far buckets are empty too (the loop looks at
+// len(h) to see whether any timer is pending).
+//
+// A timer that is stopped is not taken out at once (that needs its position,
+// kept up to date by every swap and copy); it stays, marked, until it reaches
+// the top, as asyncio's cancelled TimerHandles do, and everything is rebuilt
+// without the stopped ones when they are more than half of it.
 type timerHeap struct {
-	h       []timerEntry
-	stopped int // stopped timers still in h
+	h       []timerEntry // the near timers: a 4-ary heap
+	stopped int          // stopped timers still held, near or far
+	nearCap int          // len(h) may grow to max(nearMax, nearCap) before a spill
+
+	// When farN > 0: every timer in h is due before lim, every far one at or
+	// after it.
+	lim  time.Duration
+	farN int    // timers in rungs and top
+	rung []rung // finest last; each covers the deadlines up to where its coarser neighbour's current bucket starts
+
+	top            []timerEntry // far timers due at or after the coarsest rung's end
+	topMin, topMax time.Duration
+
+	counts []int // scratch for newRung
 }
+
+const (
+	nearMax   = 4096 // the most timers kept in the heap alone; 96 KB
+	perBucket = 256  // timers per bucket aimed at when cutting a rung
+	maxBucket = 4096 // buckets per rung at most: their write fronts fit in L2
+	maxRungs  = 16   // past this depth a bucket goes to the heap as it is
+)
 
 type timerEntry struct {
 	when time.Duration
@@ -27,11 +75,65 @@ func (a *timerEntry) less(b *timerEntry) bool {
 	return a.when < b.when || a.when == b.when && a.seq < b.seq
 }
 
+// A rung's bucket i holds the deadlines from lo + i<<shift up to the next
+// bucket's start; the first bucket runs down to wherever the rung's range
+// begins, the last up to end.
+type rung struct {
+	lo      time.Duration
+	shift   uint
+	end     time.Duration // exclusive
+	cur     int           // the earliest bucket not yet taken
+	buckets [][]timerEntry
+}
+
+func (r *rung) index(when time.Duration) int {
+	if when < r.lo {
+		return 0
+	}
+	i := (uint64(when) - uint64(r.lo)) >> r.shift
+	if i >= uint64(len(r.buckets)) {
+		return len(r.buckets) - 1
+	}
+	return int(i)
+}
+
+func (r *rung) bucketEnd(i int) time.Duration {
+	if i == len(r.buckets)-1 {
+		return r.end
+	}
+	return time.Duration(uint64(r.lo) + uint64(i+1)<<r.shift)
+}
+
 // push adds t, set as the seq-th timer.
 func (h *timerHeap) push(t *Timer, seq uint64) {
 	t.inHeap = true
-	h.h = append(h.h, timerEntry{t.when, seq, t})
+	e := timerEntry{t.when, seq, t}
+	if h.farN > 0 && e.when >= h.lim {
+		h.pushFar(e)
+		return
+	}
+	h.h = append(h.h, e)
 	h.up(len(h.h) - 1)
+	if len(h.h) > nearMax && len(h.h) > h.nearCap {
+		h.spill()
+	}
+}
+
+func (h *timerHeap) pushFar(e timerEntry) {
+	h.farN++
+	for i := len(h.rung) - 1; i >= 0; i-- {
+		if r := &h.rung[i]; e.when < r.end {
+			j := r.index(e.when)
+			r.buckets[j] = append(r.buckets[j], e)
+			return
+		}
+	}
+	if len(h.top) == 0 {
+		h.topMin, h.topMax = e.when, e.when
+	} else {
+		h.topMin, h.topMax = min(h.topMin, e.when), max(h.topMax, e.when)
+	}
+	h.top = append(h.top, e)
 }
 
 // next returns the deadline of the earliest live timer, dropping stopped ones
@@ -64,28 +166,177 @@ func (h *timerHeap) pop() *Timer {
 	h.h = h.h[:last]
 	if last > 0 {
 		h.down(0)
+	} else if h.farN > 0 {
+		h.refill()
 	}
 	t.inHeap = false
 	return t
 }
 
-// stop notes that a timer in the heap was stopped, and rebuilds the heap
-// without the stopped ones once they are most of it.
+// stop notes that a timer held was stopped, and rebuilds everything without
+// the stopped ones once they are most of it.
 func (h *timerHeap) stop() {
 	h.stopped++
-	if h.stopped <= 64 || h.stopped <= len(h.h)/2 {
+	if h.stopped <= 64 || h.stopped <= (len(h.h)+h.farN)/2 {
 		return
 	}
-	live := h.h[:0]
-	for _, e := range h.h {
+	h.h = dropStopped(h.h)
+	h.heapify()
+	h.farN = 0
+	for i := range h.rung {
+		r := &h.rung[i]
+		for j := r.cur; j < len(r.buckets); j++ {
+			r.buckets[j] = dropStopped(r.buckets[j])
+			h.farN += len(r.buckets[j])
+		}
+	}
+	h.top = dropStopped(h.top)
+	h.farN += len(h.top)
+	h.stopped = 0
+	if len(h.h) == 0 || h.farN == 0 {
+		h.refill()
+	}
+}
+
+// dropStopped removes the stopped timers from s in place.
+func dropStopped(s []timerEntry) []timerEntry {
+	live := s[:0]
+	for _, e := range s {
 		if e.t.stopped {
 			e.t.inHeap = false
 		} else {
 			live = append(live, e)
 		}
 	}
-	clear(h.h[len(live):])
-	h.h, h.stopped = live, 0
+	clear(s[len(live):])
+	return live
+}
+
+// spill moves the heap, grown past its bound, into a new finest rung and
+// takes the earliest bucket of that back, unless its deadlines are all the
+// same (or the rungs are as deep as they go): then the bound doubles instead.
+func (h *timerHeap) spill() {
+	lo, hi := spread(h.h)
+	if lo == hi || len(h.rung) == maxRungs {
+		h.nearCap = 2 * len(h.h)
+		return
+	}
+	end := hi + 1
+	if h.farN > 0 {
+		end = h.lim
+	}
+	h.newRung(h.h, lo, hi, end)
+	h.farN += len(h.h)
+	clear(h.h)
+	h.h = h.h[:0]
+	h.refill()
+}
+
+// refill makes the earliest far bucket the heap, which is empty, cutting it
+// into a finer rung first if it is too big; and forgets the rungs once the far
+// timers are gone.
+func (h *timerHeap) refill() {
+	for len(h.h) == 0 && h.farN > 0 {
+		if len(h.rung) == 0 {
+			top := h.top
+			h.newRung(top, h.topMin, h.topMax, h.topMax+1)
+			clear(top)
+			h.top = top[:0]
+			continue
+		}
+		r := &h.rung[len(h.rung)-1]
+		for r.cur < len(r.buckets) && len(r.buckets[r.cur]) == 0 {
+			r.buckets[r.cur] = nil
+			r.cur++
+		}
+		if r.cur == len(r.buckets) {
+			h.rung[len(h.rung)-1] = rung{}
+			h.rung = h.rung[:len(h.rung)-1]
+			continue
+		}
+		b, end := r.buckets[r.cur], r.bucketEnd(r.cur)
+		r.buckets[r.cur] = nil
+		r.cur++
+		if len(b) > nearMax && len(h.rung) < maxRungs {
+			if lo, hi := spread(b); lo < hi {
+				h.newRung(b, lo, hi, end)
+				clear(b) // b's array may be shared with other buckets still held
+				continue
+			}
+		}
+		// Looking at each timer here, in a run of loads that do not wait
+		// for each other, brings them into the cache before they fire, one
+		// by one, in an order unrelated to where they lie in memory.
+		for _, e := range b {
+			if e.t.stopped {
+				e.t.inHeap = false
+				h.stopped--
+			} else {
+				h.h = append(h.h, e)
+			}
+		}
+		clear(b)
+		h.farN -= len(b)
+		h.lim = end
+		h.nearCap = 2 * len(b)
+		h.heapify()
+	}
+	if h.farN == 0 {
+		clear(h.rung)
+		h.rung = h.rung[:0]
+	}
+}
+
+// spread returns the earliest and latest deadlines in s, which is not empty.
+func spread(s []timerEntry) (lo, hi time.Duration) {
+	lo, hi = s[0].when, s[0].when
+	for i := range s {
+		lo, hi = min(lo, s[i].when), max(hi, s[i].when)
+	}
+	return lo, hi
+}
+
+// newRung adds a finest rung holding s, whose deadlines run from lo to hi
+// (both included), for the deadlines before end. It cuts lo..hi into at most
+// maxBucket buckets of a power-of-two width, about perBucket timers each if
+// they were evenly spread, and sorts s into them by counting: one array for
+// all, each bucket a slice of it with no room to grow in place, so that a
+// timer set later moves only its own bucket.
+func (h *timerHeap) newRung(s []timerEntry, lo, hi, end time.Duration) {
+	span := uint64(hi) - uint64(lo) + 1 // hi < never: no overflow
+	n := uint64(min(max(len(s)/perBucket, 1), maxBucket))
+	n = min(n, span)
+	width := (span-1)/n + 1
+	shift := uint(bits.Len64(width - 1))
+	n = (span-1)>>shift + 1
+	r := rung{lo: lo, shift: shift, end: end, buckets: make([][]timerEntry, n)}
+
+	counts := h.counts[:0]
+	counts = append(counts, make([]int, n+1)...)
+	for i := range s {
+		counts[r.index(s[i].when)+1]++
+	}
+	for i := 1; i <= int(n); i++ {
+		counts[i] += counts[i-1]
+	}
+	all := make([]timerEntry, len(s))
+	for _, e := range s {
+		j := r.index(e.when)
+		all[counts[j]] = e
+		counts[j]++
+	}
+	start := 0
+	for i := range r.buckets {
+		if end := counts[i]; end > start {
+			r.buckets[i] = all[start:end:end]
+			start = end
+		}
+	}
+	h.counts = counts
+	h.rung = append(h.rung, r)
+}
+
+func (h *timerHeap) heapify() {
 	for i := (len(h.h) - 2) / 4; i >= 0; i-- {
 		h.down(i)
 	}
