@@ -225,7 +225,7 @@ func (h *timerHeap) spill() {
 	if h.farN > 0 {
 		end = h.lim
 	}
-	h.newRung(h.h, lo, hi, end)
+	h.newRung(h.h, lo, hi, end, maxBucket)
 	h.farN += len(h.h)
 	clear(h.h)
 	h.h = h.h[:0]
@@ -239,7 +239,7 @@ func (h *timerHeap) refill() {
 	for len(h.h) == 0 && h.farN > 0 {
 		if len(h.rung) == 0 {
 			top := h.top
-			h.newRung(top, h.topMin, h.topMax, h.topMax+1)
+			h.newRung(top, h.topMin, h.topMax, h.topMax+1, buckets(len(top)))
 			clear(top)
 			h.top = top[:0]
 			continue
@@ -259,7 +259,7 @@ func (h *timerHeap) refill() {
 		r.cur++
 		if len(b) > nearMax && len(h.rung) < maxRungs {
 			if lo, hi := spread(b); lo < hi {
-				h.newRung(b, lo, hi, end)
+				h.newRung(b, lo, hi, end, buckets(len(b)))
 				clear(b) // b's array may be shared with other buckets still held
 				continue
 			}
@@ -302,9 +302,8 @@ func spread(s []timerEntry) (lo, hi time.Duration) {
 // they were evenly spread, and sorts s into them by counting: one array for
 // all, each bucket a slice of it with no room to grow in place, so that a
 // timer set later moves only its own bucket.
-func (h *timerHeap) newRung(s []timerEntry, lo, hi, end time.Duration) {
+func (h *timerHeap) newRung(s []timerEntry, lo, hi, end time.Duration, n uint64) {
 	span := uint64(hi) - uint64(lo) + 1 // hi < never: no overflow
-	n := uint64(min(max(len(s)/perBucket, 1), maxBucket))
 	n = min(n, span)
 	width := (span-1)/n + 1
 	shift := uint(bits.Len64(width - 1))
@@ -335,6 +334,9 @@ func (h *timerHeap) newRung(s []timerEntry, lo, hi, end time.Duration) {
 	h.counts = counts
 	h.rung = append(h.rung, r)
 }
+
+// buckets is how many buckets to cut n timers into.
+func buckets(n int) uint64 { return uint64(min(max(n/perBucket, 1), maxBucket)) }
 
 func (h *timerHeap) heapify() {
 	for i := (len(h.h) - 2) / 4; i >= 0; i-- {
