@@ -2,6 +2,8 @@ package sched
 
 import (
 	"math/bits"
+	"slices"
+	"sort"
 	"time"
 )
 
@@ -52,17 +54,25 @@ type timerHeap struct {
 	farN int    // timers in rungs and top
 	rung []rung // finest last; each covers the deadlines up to where its coarser neighbour's current bucket starts
 
-	top            []timerEntry // far timers due at or after the coarsest rung's end
+	// Far timers due at or after the coarsest rung's end (all of them, if
+	// there is no rung), in chunks of topChunk: a million of them are set
+	// without ever copying one.
+	top            [][]timerEntry
 	topMin, topMax time.Duration
+	spare          [][]timerEntry // empty chunks kept for top
 
-	counts []int // scratch for newRung
+	counts []int           // scratch for newRung
+	whens  []time.Duration // scratch for spill
 }
 
 const (
 	nearMax   = 4096 // the most timers kept in the heap alone; 96 KB
+	nearKeep  = 256  // how many of them a spill into top leaves in the heap
 	perBucket = 256  // timers per bucket aimed at when cutting a rung
-	maxBucket = 4096 // buckets per rung at most: their write fronts fit in L2
+	maxBucket = 4096 // buckets per rung at most: their counts fit in L1
 	maxRungs  = 16   // past this depth a bucket goes to the heap as it is
+	topChunk  = 1024 // timers per chunk of top (24 KB)
+	maxSpare  = 16   // empty chunks kept for reuse
 )
 
 type timerEntry struct {
@@ -128,12 +138,39 @@ func (h *timerHeap) pushFar(e timerEntry) {
 			return
 		}
 	}
-	if len(h.top) == 0 {
+	h.pushTop(e)
+}
+
+func (h *timerHeap) pushTop(e timerEntry) {
+	n := len(h.top)
+	if n == 0 {
 		h.topMin, h.topMax = e.when, e.when
 	} else {
 		h.topMin, h.topMax = min(h.topMin, e.when), max(h.topMax, e.when)
 	}
-	h.top = append(h.top, e)
+	if n == 0 || len(h.top[n-1]) == topChunk {
+		var c []timerEntry
+		if k := len(h.spare); k > 0 {
+			c, h.spare = h.spare[k-1], h.spare[:k-1]
+		} else {
+			c = make([]timerEntry, 0, topChunk)
+		}
+		h.top = append(h.top, c)
+		n++
+	}
+	h.top[n-1] = append(h.top[n-1], e)
+}
+
+// emptyTop forgets the timers in top, keeping a few chunks for reuse.
+func (h *timerHeap) emptyTop() {
+	for i, c := range h.top {
+		if len(h.spare) < maxSpare {
+			clear(c)
+			h.spare = append(h.spare, c[:0])
+		}
+		h.top[i] = nil
+	}
+	h.top = h.top[:0]
 }
 
 // next returns the deadline of the earliest live timer, dropping stopped ones
@@ -190,8 +227,10 @@ func (h *timerHeap) stop() {
 			h.farN += len(r.buckets[j])
 		}
 	}
-	h.top = dropStopped(h.top)
-	h.farN += len(h.top)
+	for i, c := range h.top {
+		h.top[i] = dropStopped(c)
+		h.farN += len(h.top[i])
+	}
 	h.stopped = 0
 	if len(h.h) == 0 || h.farN == 0 {
 		h.refill()
@@ -212,20 +251,46 @@ func dropStopped(s []timerEntry) []timerEntry {
 	return live
 }
 
-// spill moves the heap, grown past its bound, into a new finest rung and
-// takes the earliest bucket of that back, unless its deadlines are all the
-// same (or the rungs are as deep as they go): then the bound doubles instead.
+// spill makes room in the heap, grown past its bound. With no rung (timers
+// set in a burst, before any has fired) it keeps the earliest nearKeep or so
+// and moves the rest to top, where setting more is a mere append; else it
+// moves the heap into a new finest rung and takes the earliest bucket of that
+// back. If the deadlines in the heap are all the same (or the rungs are as
+// deep as they go) the bound doubles instead.
 func (h *timerHeap) spill() {
 	lo, hi := spread(h.h)
 	if lo == hi || len(h.rung) == maxRungs {
 		h.nearCap = 2 * len(h.h)
 		return
 	}
-	end := hi + 1
-	if h.farN > 0 {
-		end = h.lim
+	if len(h.rung) == 0 {
+		whens := h.whens[:0]
+		for i := range h.h {
+			whens = append(whens, h.h[i].when)
+		}
+		slices.Sort(whens)
+		// Keep the timers due before cut: nearKeep of them at most, and at
+		// least those due at lo.
+		cut := whens[nearKeep]
+		if cut == lo {
+			cut = whens[sort.Search(len(whens), func(i int) bool { return whens[i] > lo })]
+		}
+		h.whens = whens
+		near := h.h[:0]
+		for _, e := range h.h {
+			if e.when < cut {
+				near = append(near, e)
+			} else {
+				h.pushTop(e)
+			}
+		}
+		clear(h.h[len(near):])
+		h.farN += len(h.h) - len(near)
+		h.h, h.lim = near, cut
+		h.heapify()
+		return
 	}
-	h.newRung(h.h, lo, hi, end, maxBucket)
+	h.newRung([][]timerEntry{h.h}, len(h.h), lo, hi, h.lim, maxBucket)
 	h.farN += len(h.h)
 	clear(h.h)
 	h.h = h.h[:0]
@@ -238,10 +303,8 @@ func (h *timerHeap) spill() {
 func (h *timerHeap) refill() {
 	for len(h.h) == 0 && h.farN > 0 {
 		if len(h.rung) == 0 {
-			top := h.top
-			h.newRung(top, h.topMin, h.topMax, h.topMax+1, buckets(len(top)))
-			clear(top)
-			h.top = top[:0]
+			h.newRung(h.top, h.farN, h.topMin, h.topMax, h.topMax+1, buckets(h.farN))
+			h.emptyTop()
 			continue
 		}
 		r := &h.rung[len(h.rung)-1]
@@ -259,7 +322,7 @@ func (h *timerHeap) refill() {
 		r.cur++
 		if len(b) > nearMax && len(h.rung) < maxRungs {
 			if lo, hi := spread(b); lo < hi {
-				h.newRung(b, lo, hi, end, buckets(len(b)))
+				h.newRung([][]timerEntry{b}, len(b), lo, hi, end, buckets(len(b)))
 				clear(b) // b's array may be shared with other buckets still held
 				continue
 			}
@@ -296,13 +359,13 @@ func spread(s []timerEntry) (lo, hi time.Duration) {
 	return lo, hi
 }
 
-// newRung adds a finest rung holding s, whose deadlines run from lo to hi
-// (both included), for the deadlines before end. It cuts lo..hi into at most
-// maxBucket buckets of a power-of-two width, about perBucket timers each if
-// they were evenly spread, and sorts s into them by counting: one array for
-// all, each bucket a slice of it with no room to grow in place, so that a
-// timer set later moves only its own bucket.
-func (h *timerHeap) newRung(s []timerEntry, lo, hi, end time.Duration, n uint64) {
+// newRung adds a finest rung holding the timers in src, size of them, whose
+// deadlines run from lo to hi (both included), for the deadlines before end.
+// It cuts lo..hi into at most n buckets of a power-of-two width and sorts the
+// timers into them by counting: one array for all, each bucket a slice of it
+// with no room to grow in place, so that a timer set later moves only its own
+// bucket.
+func (h *timerHeap) newRung(src [][]timerEntry, size int, lo, hi, end time.Duration, n uint64) {
 	span := uint64(hi) - uint64(lo) + 1 // hi < never: no overflow
 	n = min(n, span)
 	width := (span-1)/n + 1
@@ -312,17 +375,21 @@ func (h *timerHeap) newRung(s []timerEntry, lo, hi, end time.Duration, n uint64)
 
 	counts := h.counts[:0]
 	counts = append(counts, make([]int, n+1)...)
-	for i := range s {
-		counts[r.index(s[i].when)+1]++
+	for _, s := range src {
+		for i := range s {
+			counts[r.index(s[i].when)+1]++
+		}
 	}
 	for i := 1; i <= int(n); i++ {
 		counts[i] += counts[i-1]
 	}
-	all := make([]timerEntry, len(s))
-	for _, e := range s {
-		j := r.index(e.when)
-		all[counts[j]] = e
-		counts[j]++
+	all := make([]timerEntry, size)
+	for _, s := range src {
+		for i := range s {
+			j := r.index(s[i].when)
+			all[counts[j]] = s[i]
+			counts[j]++
+		}
 	}
 	start := 0
 	for i := range r.buckets {
