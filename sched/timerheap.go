@@ -72,7 +72,7 @@ const (
 	maxBucket = 4096 // buckets per rung at most: their counts fit in L1
 	maxRungs  = 16   // past this depth a bucket goes to the heap as it is
 	topChunk  = 1024 // timers per chunk of top (24 KB)
-	maxSpare  = 16   // empty chunks kept for reuse
+	maxSpare  = 4    // empty chunks kept for reuse
 )
 
 type timerEntry struct {
@@ -97,7 +97,7 @@ type rung struct {
 }
 
 func (r *rung) index(when time.Duration) int {
-	if when < r.lo {
+	if when < r.lo { // never: a rung gets no timer due before lim, past its first bucket's start
 		return 0
 	}
 	i := (uint64(when) - uint64(r.lo)) >> r.shift
@@ -290,7 +290,8 @@ func (h *timerHeap) spill() {
 		h.heapify()
 		return
 	}
-	h.newRung([][]timerEntry{h.h}, len(h.h), lo, hi, h.lim, maxBucket)
+	// Timers set before lim are likely to keep coming: room for them.
+	h.newRung([][]timerEntry{h.h}, len(h.h), lo, hi, h.lim, uint64(min(len(h.h)/16, maxBucket)))
 	h.farN += len(h.h)
 	clear(h.h)
 	h.h = h.h[:0]
@@ -347,6 +348,7 @@ func (h *timerHeap) refill() {
 	if h.farN == 0 {
 		clear(h.rung)
 		h.rung = h.rung[:0]
+		h.emptyTop()
 	}
 }
 
@@ -373,8 +375,8 @@ func (h *timerHeap) newRung(src [][]timerEntry, size int, lo, hi, end time.Durat
 	n = (span-1)>>shift + 1
 	r := rung{lo: lo, shift: shift, end: end, buckets: make([][]timerEntry, n)}
 
-	counts := h.counts[:0]
-	counts = append(counts, make([]int, n+1)...)
+	counts := slices.Grow(h.counts[:0], int(n)+1)[:n+1]
+	clear(counts)
 	for _, s := range src {
 		for i := range s {
 			counts[r.index(s[i].when)+1]++
