@@ -316,9 +316,9 @@ const deadlineKinds = 8
 // timers of one kind of deadline or of several, stops of a few or of most,
 // pops at each next deadline, a little later or of everything.
 func TestTimerHeapDifferential(t *testing.T) {
-	seeds, rounds := 30, 60
+	seeds, rounds := 12, 60
 	if testing.Short() {
-		seeds, rounds = 8, 40
+		seeds, rounds = 4, 40
 	}
 	for seed := uint64(1); seed <= uint64(seeds); seed++ {
 		if err := runHeapDriver(seed, rounds); err != nil {
