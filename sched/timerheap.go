@@ -45,7 +45,8 @@ import (
 // the top, as asyncio's cancelled TimerHandles do, and everything is rebuilt
 // without the stopped ones when they are more than half of it.
 type timerHeap struct {
-	h       []timerEntry // the near timers: a 4-ary heap
+	h       []timerEntry // the near timers: a 4-ary heap, or sorted latest first if desc
+	desc    bool
 	stopped int          // stopped timers still held, near or far
 	nearCap int          // len(h) may grow to max(nearMax, nearCap) before a spill
 
@@ -62,8 +63,9 @@ type timerHeap struct {
 	topMin, topMax time.Duration
 	spare          [][]timerEntry // empty chunks kept for top
 
-	counts []int           // scratch for newRung
+	counts []int           // scratch for newRung and sortDesc
 	whens  []time.Duration // scratch for spill
+	sorted []timerEntry    // scratch for sortDesc
 	warm   uintptr         // what refill read, kept so that the reads are not optimized away
 }
 
@@ -124,6 +126,9 @@ func (h *timerHeap) push(t *Timer, seq uint64) {
 		h.pushFar(e)
 		return
 	}
+	if h.desc {
+		h.asHeap()
+	}
 	h.h = append(h.h, e)
 	h.up(len(h.h) - 1)
 	if len(h.h) > nearMax && len(h.h) > h.nearCap {
@@ -179,7 +184,11 @@ func (h *timerHeap) emptyTop() {
 // from the top; ok is false if there is none.
 func (h *timerHeap) next() (when time.Duration, ok bool) {
 	for len(h.h) > 0 {
-		if e := &h.h[0]; !e.t.stopped {
+		i := 0
+		if h.desc {
+			i = len(h.h) - 1
+		}
+		if e := &h.h[i]; !e.t.stopped {
 			return e.when, true
 		}
 		h.pop()
@@ -198,18 +207,32 @@ func (h *timerHeap) popDue(now time.Duration) *Timer {
 
 // pop removes and returns the top timer.
 func (h *timerHeap) pop() *Timer {
-	t := h.h[0].t
 	last := len(h.h) - 1
-	h.h[0] = h.h[last]
-	h.h[last] = timerEntry{}
-	h.h = h.h[:last]
-	if last > 0 {
-		h.down(0)
-	} else if h.farN > 0 {
+	var t *Timer
+	if h.desc {
+		t = h.h[last].t
+		h.h[last] = timerEntry{}
+		h.h = h.h[:last]
+	} else {
+		t = h.h[0].t
+		h.h[0] = h.h[last]
+		h.h[last] = timerEntry{}
+		h.h = h.h[:last]
+		if last > 0 {
+			h.down(0)
+		}
+	}
+	if last == 0 && h.farN > 0 {
 		h.refill()
 	}
 	t.inHeap = false
 	return t
+}
+
+// asHeap turns h sorted latest first into a heap: sorted earliest first.
+func (h *timerHeap) asHeap() {
+	slices.Reverse(h.h)
+	h.desc = false
 }
 
 // stop notes that a timer held was stopped, and rebuilds everything without
@@ -218,6 +241,9 @@ func (h *timerHeap) stop() {
 	h.stopped++
 	if h.stopped <= 64 || h.stopped <= (len(h.h)+h.farN)/2 {
 		return
+	}
+	if h.desc {
+		h.asHeap()
 	}
 	h.h = dropStopped(h.h)
 	h.heapify()
@@ -260,6 +286,7 @@ func dropStopped(s []timerEntry) []timerEntry {
 // back. If the deadlines in the heap are all the same (or the rungs are as
 // deep as they go) the bound doubles instead.
 func (h *timerHeap) spill() {
+	// (h is a heap here: a push made it one.)
 	lo, hi := spread(h.h)
 	if lo == hi || len(h.rung) == maxRungs {
 		h.nearCap = 2 * len(h.h)
@@ -350,13 +377,66 @@ func (h *timerHeap) refill() {
 		h.farN -= len(b)
 		h.lim = end
 		h.nearCap = 2 * len(b)
-		h.heapify()
+		h.sortDesc()
 	}
 	if h.farN == 0 {
 		clear(h.rung)
 		h.rung = h.rung[:0]
 		h.emptyTop()
 	}
+}
+
+// sortDesc sorts h latest first, as a bucket that becomes the heap is: by
+// counting, into as many slices of the deadlines' spread as there are timers,
+// then each slice (a timer or two, mostly) by comparison. Sifting each timer
+// down a heap costs some 16 unpredictable comparisons; this, a few passes
+// over the timers.
+func (h *timerHeap) sortDesc() {
+	a := h.h
+	h.desc = true
+	if len(a) < 2 {
+		return
+	}
+	lo, hi := spread(a)
+	span := uint64(hi) - uint64(lo) + 1 // hi < never: no overflow
+	n := min(uint64(len(a)), span)
+	shift := uint(bits.Len64((span - 1) / n))
+	n = (span-1)>>shift + 1
+	slot := func(when time.Duration) uint64 { return n - 1 - (uint64(when)-uint64(lo))>>shift }
+	counts := slices.Grow(h.counts[:0], int(n)+1)[:n+1]
+	clear(counts)
+	for i := range a {
+		counts[slot(a[i].when)+1]++
+	}
+	for i := 1; i <= int(n); i++ {
+		counts[i] += counts[i-1]
+	}
+	b := slices.Grow(h.sorted[:0], len(a))[:len(a)]
+	for i := range a {
+		j := slot(a[i].when)
+		b[counts[j]] = a[i]
+		counts[j]++
+	}
+	start := 0
+	for _, end := range counts[:n] {
+		if s := b[start:end]; len(s) > 16 {
+			slices.SortFunc(s, func(x, y timerEntry) int {
+				if y.less(&x) {
+					return -1
+				}
+				return 1
+			})
+		} else {
+			for i := 1; i < len(s); i++ {
+				for j := i; j > 0 && s[j-1].less(&s[j]); j-- {
+					s[j-1], s[j] = s[j], s[j-1]
+				}
+			}
+		}
+		start = end
+	}
+	clear(a)
+	h.h, h.sorted, h.counts = b, a[:0], counts
 }
 
 // warm reads the word a callback's closure starts with (its code), which

@@ -186,7 +186,10 @@ func (d *heapDriver) stop(i int) {
 // finer rungs before coarser ones and top after them all.
 func (h *timerHeap) check(dedup bool) error {
 	for i := 1; i < len(h.h); i++ {
-		if h.h[i].less(&h.h[(i-1)/4]) {
+		if h.desc && h.h[i-1].less(&h.h[i]) {
+			return fmt.Errorf("descending order broken at %d", i)
+		}
+		if !h.desc && h.h[i].less(&h.h[(i-1)/4]) {
 			return fmt.Errorf("heap order broken at %d", i)
 		}
 	}
