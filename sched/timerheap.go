@@ -47,8 +47,8 @@ import (
 type timerHeap struct {
 	h       []timerEntry // the near timers: a 4-ary heap, or sorted latest first if desc
 	desc    bool
-	stopped int          // stopped timers still held, near or far
-	nearCap int          // len(h) may grow to max(nearMax, nearCap) before a spill
+	stopped int // stopped timers still held, near or far
+	nearCap int // len(h) may grow to max(nearMax, nearCap) before a spill
 
 	// When farN > 0: every timer in h is due before lim, every far one at or
 	// after it.

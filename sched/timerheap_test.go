@@ -75,9 +75,13 @@ type heapDriver struct {
 	sorted  bool
 	set     []*Timer // every timer set, for stopping at random
 	ready   []*Timer // popped, to run
+	ran     int      // callbacks run
 	now     time.Duration
-	ops     int
 }
+
+type ranCounter int
+
+func (c *ranCounter) run() { *c++ }
 
 type heapRef struct {
 	when time.Duration
@@ -89,7 +93,10 @@ func newHeapDriver() *heapDriver { return &heapDriver{l: &Loop{}} }
 
 func (d *heapDriver) push(when time.Duration) {
 	d.seq++
-	t := &Timer{loop: d.l, when: when}
+	t := &Timer{loop: d.l, when: when, r: callback(func() { d.ran++ })}
+	if d.seq%4 == 0 {
+		t.r = (*ranCounter)(&d.ran) // a runner that is not a callback
+	}
 	d.l.timers.push(t, d.seq)
 	d.pending = append(d.pending, heapRef{when, d.seq, t})
 	d.sorted = false
@@ -162,14 +169,21 @@ func (d *heapDriver) seqOf(t *Timer) uint64 {
 	return 0
 }
 
-// run runs the popped timers, as the loop's next step would.
-func (d *heapDriver) run() {
+// run runs the popped timers, as the loop's next step would, and checks that
+// their callbacks ran unless they were stopped.
+func (d *heapDriver) run() error {
+	want := d.ran
 	for _, t := range d.ready {
 		if !t.stopped {
-			t.fired = true
+			want++
 		}
+		t.run()
 	}
 	d.ready = d.ready[:0]
+	if d.ran != want {
+		return fmt.Errorf("%d callbacks ran; want %d", d.ran, want)
+	}
+	return nil
 }
 
 func (d *heapDriver) stop(i int) {
@@ -372,10 +386,17 @@ func runHeapDriver(seed uint64, rounds int) error {
 				d.setAfter(d.delay(r, r.IntN(deadlineKinds)))
 				err = d.popDue(when)
 			}
-			d.run()
+			// Some popped timers are stopped before they run.
+			for i := 0; i < len(d.ready) && r.IntN(4) == 0; i++ {
+				d.ready[r.IntN(len(d.ready))].Stop()
+			}
+			if err == nil {
+				err = d.run()
+			}
 		default: // everything
-			err = d.popDue(never)
-			d.run()
+			if err = d.popDue(never); err == nil {
+				err = d.run()
+			}
 		}
 		if err == nil {
 			err = d.l.timers.check(round%5 == 0)
@@ -441,15 +462,18 @@ func FuzzTimerHeap(f *testing.F) {
 				err = d.next()
 			case 5: // pop at the next deadline
 				if when, ok := d.l.timers.next(); ok {
-					err = d.popDue(when)
-					d.run()
+					if err = d.popDue(when); err == nil {
+						err = d.run()
+					}
 				}
 			case 6: // pop at now + arg seconds
-				err = d.popDue(d.now + min(time.Duration(arg())*time.Second, never-1-d.now))
-				d.run()
+				if err = d.popDue(d.now + min(time.Duration(arg())*time.Second, never-1-d.now)); err == nil {
+					err = d.run()
+				}
 			default:
-				err = d.popDue(never)
-				d.run()
+				if err = d.popDue(never); err == nil {
+					err = d.run()
+				}
 			}
 			if err == nil {
 				err = d.l.timers.check(true)
@@ -487,7 +511,9 @@ func TestTimerHeapFinerRungs(t *testing.T) {
 		if err := d.popDue(when); err != nil {
 			t.Fatal(err)
 		}
-		d.run()
+		if err := d.run(); err != nil {
+			t.Fatal(err)
+		}
 		deepest = max(deepest, len(d.l.timers.rung))
 		if i%100 == 0 {
 			if err := d.l.timers.check(false); err != nil {
@@ -557,7 +583,9 @@ func TestTimerHeapMaxRungs(t *testing.T) {
 		if err := d.popDue(when); err != nil {
 			t.Fatal(err)
 		}
-		d.run()
+		if err := d.run(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if biggest <= nearMax {
 		t.Errorf("at the deepest, the heap held %d at most; want the bucket of more than %d", biggest, nearMax)
