@@ -14,7 +14,7 @@ type Timer struct {
 	loop    *Loop
 	r       runner        // what runs when it fires
 	when    time.Duration // on the loop's clock: time since the loop started
-	inHeap  bool          // in loop.timers (a stopped one stays until it reaches the top)
+	inHeap  bool          // in loop.timers (a stopped one stays until the timers drop it: see timerHeap)
 	stopped bool
 	fired   bool
 	never   bool // its deadline lies past the end of the clock
