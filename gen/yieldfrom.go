@@ -30,11 +30,11 @@ func YieldFrom[Y, S, R any](yield Yield[Y, S], sub *Gen[Y, S, R]) (R, error) {
 	}
 	var zero R
 	switch s := sub.s; s.st {
-	case Created:
+	case created:
 		return s.inline(yield)
-	case Suspended:
+	case suspended:
 		return forward(yield, sub)
-	case Running:
+	case running:
 		return zero, ErrRunning
 	}
 	return zero, nil
@@ -47,7 +47,7 @@ func YieldFrom[Y, S, R any](yield Yield[Y, S], sub *Gen[Y, S, R]) (R, error) {
 // Python closes the inner generator: a further yield is an ignored exit, and the
 // body is unwound.
 func (s *state[Y, S, R]) inline(outer Yield[Y, S]) (r R, err error) {
-	s.st = Running
+	s.st = running
 	exited := false
 	defer func() {
 		if s.ignored {
@@ -62,8 +62,8 @@ func (s *state[Y, S, R]) inline(outer Yield[Y, S]) (r R, err error) {
 		}
 	}()
 	r, err = s.body(func(v Y) (S, error) {
-		if s.st != Running {
-			misuse(s.st)
+		if s.st != running {
+			misuse(State(s.st))
 		}
 		if exited {
 			s.ignored = true
