@@ -31,11 +31,12 @@ const (
 	finDone                    // finished while young: the next sweep drops it
 )
 
-// finLink is a Gen's entry on the young list. Only enlist (before the Gen is on
-// the list) and the sweep write next and g.
+// finLink is a Gen's entry on the young list. g is set before the Gen goes on
+// the list; next is read by enlist (of another generator), which may drop the
+// links of finished generators from the top, and cleared by the sweep.
 type finLink struct {
-	g     collector // the Gen this link is part of
-	next  *finLink  // the next older generator on the list
+	g     collector               // the Gen this link is part of
+	next  atomic.Pointer[finLink] // the next older generator on the list
 	state atomic.Uint32
 }
 
@@ -50,8 +51,16 @@ func (l *finLink) enlist(g collector) {
 	l.g = g
 	l.state.Store(finYoung)
 	for {
+		// Generators that finished while on top of the list leave it now
+		// rather than at the next sweep: most finish before another starts.
+		// (A link is pushed once and only ever removed from the top, so the
+		// links under old do not change while old is on top.)
 		old := young.head.Load()
-		l.next = old
+		next := old
+		for next != nil && next.state.Load() == finDone {
+			next = next.next.Load()
+		}
+		l.next.Store(next)
 		if young.head.CompareAndSwap(old, l) {
 			break
 		}
@@ -95,8 +104,8 @@ func sweepYoung(*sweeper) {
 		}
 	}
 	for l != nil {
-		next := l.next
-		l.next = nil
+		next := l.next.Load()
+		l.next.Store(nil)
 		if l.state.Load() == finYoung {
 			runtime.SetFinalizer(l.g, collectGen)
 			if !l.state.CompareAndSwap(finYoung, finSet) {
