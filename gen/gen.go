@@ -159,7 +159,9 @@ func isUnwind(p any) bool {
 // on a goroutine of its own: the pending yield returns [ErrGeneratorExit] and the
 // body's deferred calls run; errors it returns then are dropped, and a panic
 // crashes the program as any unrecovered panic does. This needs the body not to
-// refer to its own Gen (a body that does keeps the Gen reachable).
+// refer to its own Gen (a body that does keeps the Gen reachable). The cleanup
+// runs after the garbage collection that finds the Gen unreachable, or, for one
+// started since the last collection, after the one after.
 type Gen[Y, S, R any] struct {
 	s    *state[Y, S, R]  // never referenced from the coroutine, so the Gen can be collected
 	next func() (Y, bool) // the iter.Pull coroutine; nil until started and once finished

@@ -13,6 +13,10 @@ import (
 //
 // A Created sub runs inline: its body runs on the delegating body's stack with
 // the delegating Yield, so a value costs no more switches than a direct yield.
+// Inline delegations that nest (a delegated-to body delegating in turn with the
+// yield it was given, as recursive generators do) cost one call per value
+// whatever their depth (a level may cost a call of its own if another goroutine
+// starts delegating inline at the same moment).
 // While it runs inline sub reports Running, and calls on it return [ErrRunning]
 // (Python would let a caller resume a delegated-to generator directly; an inline
 // body has no coroutine of its own to resume). A Suspended sub runs on its own
