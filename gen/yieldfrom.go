@@ -82,9 +82,15 @@ func (s *state[Y, S, R]) inline(outer Yield[Y, S]) (r R, err error) {
 		return in, err
 	}
 	l.self.l = l
-	prev := innermost.Swap(&l.self)
+	innermost.Store(&l.self)
 	defer func() {
-		innermost.CompareAndSwap(&l.self, prev)
+		// Back to the parent, which runs on, or to none; never to a level of
+		// another goroutine, which may have finished and would be kept.
+		var up *inlineHint
+		if l.parent != nil {
+			up = &l.parent.self
+		}
+		innermost.CompareAndSwap(&l.self, up)
 		if s.ignored {
 			// recover works only here, in the deferred function itself.
 			if p := recover(); p != nil && !isUnwind(p) {
@@ -151,8 +157,9 @@ func (l *level[Y, S]) exit() {
 // inlineHint is an inline level, of any type, as innermost holds it.
 type inlineHint struct{ l any }
 
-// innermost is the inline level that started last and has not finished, on any
-// goroutine: a hint, for delegating, which checks it.
+// innermost is the inline level that started last, on any goroutine, or the
+// parent it went back to when it finished: a hint, for delegating, which checks
+// it. It never holds a level after that level finished.
 var innermost atomic.Pointer[inlineHint]
 
 // delegating returns the running inline level that yield was handed to, or nil
