@@ -63,7 +63,7 @@ func BenchmarkSwitch(b *testing.B) {
 			}
 		}
 	})
-	for _, depth := range []int{1, 10} {
+	for _, depth := range []int{0, 1, 10} {
 		b.Run(fmt.Sprintf("YieldFromInline/depth=%d", depth), func(b *testing.B) {
 			g := nested(depth)
 			defer g.Close()

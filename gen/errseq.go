@@ -24,7 +24,7 @@ import "iter"
 // in package seqs, whose adapters (seqs.Through, seqs.MapErr) take them.
 func (g *Gen[Y, S, R]) AllErr() iter.Seq2[Y, error] {
 	return func(yield func(Y, error) bool) {
-		if g.s.st == Closed {
+		if g.s.st == closed {
 			return
 		}
 		for v := range g.All() {

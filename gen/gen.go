@@ -64,7 +64,6 @@ import (
 	"fmt"
 	"iter"
 	"reflect"
-	"runtime"
 )
 
 // Yield hands v to whoever resumed the generator and suspends the body until it
@@ -160,21 +159,19 @@ func isUnwind(p any) bool {
 // on a goroutine of its own: the pending yield returns [ErrGeneratorExit] and the
 // body's deferred calls run; errors it returns then are dropped, and a panic
 // crashes the program as any unrecovered panic does. This needs the body not to
-// refer to its own Gen (a body that does keeps the Gen reachable).
+// refer to its own Gen (a body that does keeps the Gen reachable). The cleanup
+// runs after the garbage collection that finds the Gen unreachable, or, for one
+// started since the last collection, after the one after.
 type Gen[Y, S, R any] struct {
-	s *state[Y, S, R] // never referenced from the coroutine, so the Gen can be collected
-	// A finalizer walks a list of the finalizers of the objects sharing this
-	// object's span: on an 8-byte object up to 1,024 of them, about 1.3 µs per
-	// SetFinalizer on a 2-core VM; padded to 64 bytes, a third of that, which
-	// is most of what creating and closing a generator costs over iter.Pull.
-	_ [56]byte
+	s    *state[Y, S, R]  // never referenced from the coroutine, so the Gen can be collected
+	next func() (Y, bool) // the iter.Pull coroutine; nil until started and once finished
+	fin  finLink          // the finalizer's bookkeeping: see finalize.go
 }
 
 // state is a generator's machinery: everything the body's coroutine and the
 // cleanup may refer to. It must not point back to the Gen.
 type state[Y, S, R any] struct {
 	body func(Yield[Y, S]) (R, error)
-	next func() (Y, bool) // the iter.Pull coroutine; nil until the first resumption
 
 	in    S     // what the pending yield returns: the sent value...
 	inErr error // ...or the thrown error
@@ -182,7 +179,7 @@ type state[Y, S, R any] struct {
 	res R     // the body's return value, once Closed
 	err error // the body's error (after PEP 479), or what Close returned
 
-	st       State
+	st       status
 	closing  bool // ErrGeneratorExit was delivered: a further yield is ErrIgnoredExit
 	ignored  bool // the body yielded after ErrGeneratorExit
 	returned bool // the body returned (rather than panicking or unwinding)
@@ -199,22 +196,24 @@ func New[Y, S, R any](body func(yield Yield[Y, S]) (R, error)) *Gen[Y, S, R] {
 }
 
 // State reports the generator's state.
-func (g *Gen[Y, S, R]) State() State { return g.s.st }
+func (g *Gen[Y, S, R]) State() State { return State(g.s.st) }
 
 // Next resumes the generator with the zero value of S; see [Gen.Send].
 func (g *Gen[Y, S, R]) Next() (Y, error) {
 	// Not g.Send(zero): that would add a frame before the switch (see Send).
 	// s.in is already zero: the body's yield clears it.
-	if s := g.s; s.st == Suspended {
-		s.st = Running
-		y, ok := s.next()
+	if s := g.s; s.st == suspended {
+		s.st = running
+		y, ok := g.next()
 		if ok {
 			return y, nil
 		}
 		return y, g.end()
 	}
-	var zero S
-	return g.sendSlow(zero)
+	if g.s.st == created {
+		return g.start() // Next sends the zero value: no ErrJustStarted check
+	}
+	return g.s.notResumable()
 }
 
 // Send resumes the generator: a Created one runs its body to the first yield, a
@@ -233,10 +232,10 @@ func (g *Gen[Y, S, R]) Send(v S) (Y, error) {
 	// inlined (the compiler puts its cost at about 250, over the budget of 80),
 	// so Send is Pull's next plus two frames, this one and the body's Yield:
 	// the floor for a generator with Send, Throw and Close on iter.Pull.
-	if s := g.s; s.st == Suspended {
+	if s := g.s; s.st == suspended {
 		s.in = v
-		s.st = Running
-		y, ok := s.next()
+		s.st = running
+		y, ok := g.next()
 		if ok {
 			return y, nil
 		}
@@ -247,21 +246,33 @@ func (g *Gen[Y, S, R]) Send(v S) (Y, error) {
 
 // sendSlow is Send on a generator that is not Suspended.
 func (g *Gen[Y, S, R]) sendSlow(v S) (Y, error) {
-	s := g.s
-	if s.st == Created {
+	if g.s.st == created {
 		if !isZero(v) {
 			var zero Y
 			return zero, ErrJustStarted
 		}
-		// The finalizer closes a generator that is dropped while Suspended. It
-		// is a finalizer rather than runtime.AddCleanup because setting and
-		// clearing one costs less (no closure, no sorted-list walk per span),
-		// and the coroutine never refers to g, so resurrecting g is harmless.
-		s.next, _ = iter.Pull(s.run)
-		runtime.SetFinalizer(g, (*Gen[Y, S, R]).collect)
-		return g.resume()
+		return g.start()
 	}
-	return s.notResumable()
+	return g.s.notResumable()
+}
+
+// start runs a Created generator's body to its first yield.
+func (g *Gen[Y, S, R]) start() (Y, error) {
+	s := g.s
+	// A finalizer closes a generator that is dropped while Suspended; it is
+	// set only if the generator lives through a garbage collection (see
+	// finalize.go). It is a finalizer rather than runtime.AddCleanup because
+	// setting and clearing one costs less (no closure, no sorted-list walk per
+	// span), and the coroutine never refers to g, so resurrecting g is
+	// harmless.
+	g.next, _ = iter.Pull(s.run)
+	g.fin.enlist(g)
+	s.st = running
+	y, ok := g.next()
+	if ok {
+		return y, nil
+	}
+	return y, g.end()
 }
 
 // Throw resumes a Suspended generator with err: the pending yield returns (zero,
@@ -278,14 +289,14 @@ func (g *Gen[Y, S, R]) Throw(err error) (Y, error) {
 	}
 	s := g.s
 	switch s.st {
-	case Suspended:
+	case suspended:
 		s.inErr = err
 		return g.resume()
-	case Created:
-		s.st = Closed
+	case created:
+		s.st = closed
 		s.body = nil
 		return zero, err
-	case Running:
+	case running:
 		return zero, ErrRunning
 	}
 	return zero, err
@@ -304,14 +315,20 @@ func (g *Gen[Y, S, R]) Throw(err error) (Y, error) {
 func (g *Gen[Y, S, R]) Close() error {
 	s := g.s
 	switch s.st {
-	case Suspended:
-		err := s.close()
-		runtime.SetFinalizer(g, nil)
-		return err
-	case Created:
-		s.st = Closed
+	case suspended:
+		// s.close, without its frame before the switch (see Send).
+		s.inErr = ErrGeneratorExit
+		s.closing = true
+		s.st = running
+		if _, ok := g.next(); ok {
+			panic("gen.Gen.Close: internal error: yield after close")
+		}
+		g.finished()
+		return s.err
+	case created:
+		s.st = closed
 		s.body = nil
-	case Running:
+	case running:
 		return ErrRunning
 	}
 	return nil
@@ -325,7 +342,7 @@ func (g *Gen[Y, S, R]) Close() error {
 // is Closed, Result returns [ErrNotFinished].
 func (g *Gen[Y, S, R]) Result() (R, error) {
 	s := g.s
-	if s.st != Closed {
+	if s.st != closed {
 		var zero R
 		return zero, ErrNotFinished
 	}
@@ -335,7 +352,7 @@ func (g *Gen[Y, S, R]) Result() (R, error) {
 // notResumable answers Next and Send on a Running or Closed generator.
 func (s *state[Y, S, R]) notResumable() (Y, error) {
 	var zero Y
-	if s.st == Running {
+	if s.st == running {
 		return zero, ErrRunning
 	}
 	return zero, ErrStopIteration
@@ -343,23 +360,28 @@ func (s *state[Y, S, R]) notResumable() (Y, error) {
 
 // resume switches to the body and reports how the step ended.
 func (g *Gen[Y, S, R]) resume() (Y, error) {
-	s := g.s
-	s.st = Running
-	y, ok := s.next()
+	g.s.st = running
+	y, ok := g.next()
 	if ok {
 		return y, nil
 	}
 	return y, g.end()
 }
 
-// end is the error a resuming call returns when the body has finished. The
-// finalizer is no longer needed: the coroutine has exited.
+// end is the error a resuming call returns when the body has finished.
 func (g *Gen[Y, S, R]) end() error {
-	runtime.SetFinalizer(g, nil)
+	g.finished()
 	if s := g.s; s.err != nil {
 		return s.err
 	}
 	return ErrStopIteration
+}
+
+// finished drops what a generator needs only while its coroutine runs: the
+// coroutine has exited.
+func (g *Gen[Y, S, R]) finished() {
+	g.fin.finished(g)
+	g.next = nil
 }
 
 // run is the coroutine's function, handed to iter.Pull. It never calls yf after
@@ -371,20 +393,23 @@ func (s *state[Y, S, R]) run(yf func(Y) bool) {
 	// The body's Yield calls iter.Pull's yield directly, so that only one frame
 	// stands between the body and the coroutine switch (see Send).
 	r, err := s.body(func(v Y) (S, error) {
-		if s.st != Running {
-			misuse(s.st)
+		if s.st != running {
+			misuse(State(s.st))
 		}
 		if s.closing {
 			s.ignored = true
 			panic(unwind{})
 		}
-		s.st = Suspended
+		s.st = suspended
 		if !yf(v) {
 			// Only stop makes iter.Pull's yield return false, and nothing calls it.
 			panic("gen.Gen: internal error: coroutine stopped while suspended")
 		}
 		in, err := s.in, s.inErr
-		s.in, s.inErr = *new(S), nil // retain nothing the caller sent
+		s.in = *new(S) // retain nothing the caller sent
+		if err != nil {
+			s.inErr = nil // (only then: a pointer store costs a write barrier while the GC marks)
+		}
 		return in, err
 	})
 	s.ret(r, err)
@@ -401,45 +426,60 @@ func (s *state[Y, S, R]) finish() {
 	} else if !s.returned {
 		s.err = errAborted
 	}
-	s.st = Closed
-	s.body, s.next = nil, nil
-	s.in, s.inErr = *new(S), nil
+	s.st = closed
+	s.body = nil
+	s.in = *new(S)
+	if s.inErr != nil {
+		s.inErr = nil
+	}
 }
 
-// ret records how the body returned, applying PEP 479 and Close's rules.
+// ret records how the body returned, applying PEP 479 and Close's rules. s.err
+// is nil until then.
 func (s *state[Y, S, R]) ret(r R, err error) {
 	s.returned = true
 	s.res = r
 	switch {
 	case s.ignored:
 		s.err = ErrIgnoredExit
-	case s.closing && (err == nil || errors.Is(err, ErrGeneratorExit)):
-		s.err = nil
-	case err != nil && errors.Is(err, ErrStopIteration):
+	case err == nil:
+	case s.closing && (err == ErrGeneratorExit || errors.Is(err, ErrGeneratorExit)):
+		// Close succeeds: s.err stays nil.
+	case errors.Is(err, ErrStopIteration):
 		s.err = fmt.Errorf("%w (%v)", ErrStopLeaked, err)
 	default:
 		s.err = err
 	}
 }
 
-// close delivers ErrGeneratorExit to the pending yield of a Suspended generator.
-func (s *state[Y, S, R]) close() error {
-	s.inErr = ErrGeneratorExit
-	s.closing = true
-	s.st = Running
-	if _, ok := s.next(); ok {
-		panic("gen.Gen.Close: internal error: yield after close")
+// collect closes a generator dropped while Suspended, as Close does. The body
+// runs on a goroutine of its own, not on the runtime's finalizer goroutine.
+func (g *Gen[Y, S, R]) collect() {
+	if s := g.s; s.st == suspended {
+		go s.close(g.next)
 	}
-	return s.err
 }
 
-// collect is g's finalizer: it closes a generator dropped while Suspended. The
-// body runs on a goroutine of its own, not on the runtime's finalizer goroutine.
-func (g *Gen[Y, S, R]) collect() {
-	if s := g.s; s.st == Suspended {
-		go s.close()
+// close delivers ErrGeneratorExit to the pending yield of a Suspended generator
+// whose coroutine is next.
+func (s *state[Y, S, R]) close(next func() (Y, bool)) {
+	s.inErr = ErrGeneratorExit
+	s.closing = true
+	s.st = running
+	if _, ok := next(); ok {
+		panic("gen.Gen.Close: internal error: yield after close")
 	}
 }
+
+// status is a State in a byte, which keeps a state small.
+type status uint8
+
+const (
+	created   = status(Created)
+	suspended = status(Suspended)
+	running   = status(Running)
+	closed    = status(Closed)
+)
 
 // misuse panics for a Yield called when its body is not running.
 func misuse(st State) {

@@ -181,3 +181,66 @@ func TestDroppedWhileRunning(t *testing.T) {
 		})
 	}
 }
+
+// TestFinalizerBookkeepingRace: generators that start, live through
+// collections (which give them a finalizer after the fact) and finish or are
+// dropped, on several goroutines while collections run, are each closed once:
+// every body's deferred calls run exactly once and no goroutine is left. Run it
+// with -race: a started generator's finalizer is set by the runtime's finalizer
+// goroutine while its own goroutine may be finishing it.
+func TestFinalizerBookkeepingRace(t *testing.T) {
+	leaktest.Check(t)
+	const workers, perWorker = 4, 300
+	var c exitCounter
+	done := make(chan struct{})
+	stopGC := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stopGC:
+				return
+			default:
+				runtime.GC()
+				time.Sleep(100 * time.Microsecond)
+			}
+		}
+	}()
+	finished := make(chan struct{}, workers)
+	for w := range workers {
+		go func() {
+			defer func() { finished <- struct{}{} }()
+			for i := range perWorker {
+				g := gen.New(c.body())
+				g.Next()
+				if i%7 == 0 {
+					runtime.Gosched() // let a collection and a sweep happen while it is Suspended
+				}
+				switch (i + w) % 3 {
+				case 0:
+					g.Close()
+				case 1:
+					g.Throw(errBoom) // the body returns it: finished by the resuming call
+				default:
+					// dropped Suspended: closed by its finalizer
+				}
+			}
+		}()
+	}
+	for range workers {
+		<-finished
+	}
+	close(stopGC)
+	<-done
+	if !waitFor(func() bool { return c.deferred.Load() == workers*perWorker }) {
+		t.Fatalf("%d of %d bodies finished", c.deferred.Load(), workers*perWorker)
+	}
+	// Give a finalizer that would run twice, or late, the chance to.
+	for range 3 {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	if got := c.deferred.Load(); got != workers*perWorker {
+		t.Errorf("bodies' deferred calls ran %d times; want %d", got, workers*perWorker)
+	}
+}

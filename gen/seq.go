@@ -26,9 +26,9 @@ import "iter"
 func (g *Gen[Y, S, R]) All() iter.Seq[Y] {
 	return func(out func(Y) bool) {
 		switch s := g.s; s.st {
-		case Created:
+		case created:
 			s.push(out)
-		case Suspended:
+		case suspended:
 			defer g.Close()
 			for {
 				v, err := g.Next()
@@ -36,7 +36,7 @@ func (g *Gen[Y, S, R]) All() iter.Seq[Y] {
 					return
 				}
 			}
-		case Running:
+		case running:
 			panic("gen.Gen.All: generator already executing")
 		}
 	}
@@ -44,12 +44,12 @@ func (g *Gen[Y, S, R]) All() iter.Seq[Y] {
 
 // push runs the body on the caller's stack, feeding values straight to out.
 func (s *state[Y, S, R]) push(out func(Y) bool) {
-	s.st = Running
+	s.st = running
 	defer s.finish()
 	r, err := s.body(func(v Y) (S, error) {
 		var zero S
-		if s.st != Running {
-			misuse(s.st)
+		if s.st != running {
+			misuse(State(s.st))
 		}
 		if s.closing {
 			s.ignored = true
