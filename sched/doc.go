@@ -59,9 +59,9 @@
 //	l.AfterFunc(d, func() { f.SetResult(struct{}{}) })
 //	aws = append(aws, f) // then sched.Gather(co, aws...)
 //
-// On a 2-core VM a million such waits of 0.5 s take about 3 CPU seconds and
-// 0.55 GB, against about 9 and 3.5 GB for a million tasks that each Sleep
-// (go run ./bench/million -futures; BenchmarkWaits). A task is what a wait
+// On a 2-core VM a million such waits of 0.5 s take about 2.5 CPU seconds
+// and 0.5 GB, against about 12.5 and 3.5 GB for a million tasks that each
+// Sleep (go run ./bench/million -futures; BenchmarkWaits). A task is what a wait
 // needs when code runs between its awaits.
 //
 // # Deadlocks
