@@ -245,10 +245,7 @@ func (s *Stream) readLoop() {
 				s.running--
 			} // a read-only pipe counts itself out once it has closed the pipe, below
 		}
-		post := s.wantPost()
-		s.mu.Unlock()
-		if post {
-			s.post()
+		if s.unlockAndPost() {
 			// The loop's goroutine is now runnable on this P; yield to it
 			// rather than read again first. Otherwise the runtime's spinning
 			// M steals it while this goroutine is in its next read system
@@ -262,13 +259,7 @@ func (s *Stream) readLoop() {
 				// as asyncio's read pipe transport does at the end; only
 				// then is this goroutine done, for WaitClosed.
 				s.closeConn(nil)
-				s.mu.Lock()
-				s.running--
-				post := s.wantPost()
-				s.mu.Unlock()
-				if post {
-					s.post()
-				}
+				s.countOut()
 			}
 			return
 		}
@@ -284,6 +275,25 @@ func (s *Stream) deliver(p []byte) {
 
 // post hands the stream's event to the loop: s.event runs there soon.
 func (s *Stream) post() { s.loop.CallSoonThreadsafe(s.onEvent) }
+
+// unlockAndPost releases s.mu and posts the stream's event if a waiting task
+// must hear about the state: how every change by a goroutine of the stream
+// ends. It reports whether it posted.
+func (s *Stream) unlockAndPost() bool {
+	post := s.wantPost()
+	s.mu.Unlock()
+	if post {
+		s.post()
+	}
+	return post
+}
+
+// countOut notes that a goroutine of the stream has returned.
+func (s *Stream) countOut() {
+	s.mu.Lock()
+	s.running--
+	s.unlockAndPost()
+}
 
 // wantPost reports, with s.mu held, whether a waiting task must hear about the
 // state now, and marks an event as posted. At most one event callback is on
@@ -722,20 +732,10 @@ func (s *Stream) writeLoop() {
 			if !closeNow {
 				s.running--
 			}
-			post := s.wantPost()
-			s.mu.Unlock()
-			if post {
-				s.post()
-			}
+			s.unlockAndPost()
 			if closeNow {
 				s.closeConn(nil)
-				s.mu.Lock()
-				s.running--
-				post := s.wantPost()
-				s.mu.Unlock()
-				if post {
-					s.post()
-				}
+				s.countOut()
 			}
 			return
 		}
@@ -751,11 +751,7 @@ func (s *Stream) writeLoop() {
 		if failed {
 			s.werr = err
 		}
-		post := s.wantPost()
-		s.mu.Unlock()
-		if post {
-			s.post()
-		}
+		s.unlockAndPost()
 		if failed {
 			s.closeConn(err)
 		}
@@ -975,11 +971,7 @@ func (s *Stream) closeConn(cause error) error {
 	} else if s.closeErr == nil && s.werr == nil {
 		s.closeErr = err
 	}
-	post := s.wantPost()
-	s.mu.Unlock()
-	if post {
-		s.post()
-	}
+	s.unlockAndPost()
 	return err
 }
 
