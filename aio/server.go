@@ -55,11 +55,7 @@ func Listen(co *coro.Co, network, address string, handle func(co *coro.Co, s *St
 	ln, err := bridge(co, "Listen "+address, func(ctx context.Context) (net.Listener, error) {
 		var lc net.ListenConfig
 		return lc.Listen(ctx, network, address)
-	}, func(ln net.Listener, err error) {
-		if ln != nil {
-			ln.Close()
-		}
-	})
+	}, closeLate[net.Listener])
 	if err != nil {
 		return nil, err
 	}

@@ -1032,11 +1032,7 @@ func Dial(co *coro.Co, network, address string) (*Stream, error) {
 	c, err := bridge(co, "Dial "+address, func(ctx context.Context) (net.Conn, error) {
 		var d net.Dialer
 		return d.DialContext(ctx, network, address)
-	}, func(c net.Conn, err error) {
-		if c != nil {
-			c.Close()
-		}
-	})
+	}, closeLate[net.Conn])
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package aio
 
 import (
 	"context"
+	"io"
 	"runtime/debug"
 	"sync"
 
@@ -229,4 +230,12 @@ func bridge[T any](co *coro.Co, what string, fn func(ctx context.Context) (T, er
 		panic(res.p)
 	}
 	return res.v, res.err
+}
+
+// closeLate is bridge's orphan for a call that opens a connection or a
+// listener: one opened after the task stopped waiting is closed.
+func closeLate[T io.Closer](c T, _ error) {
+	if any(c) != nil {
+		c.Close()
+	}
 }
