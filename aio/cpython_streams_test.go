@@ -58,6 +58,22 @@ func testHTTPServer() *httptest.Server {
 	return httptest.NewServer(testHandler())
 }
 
+// withHTTPStream runs body on a loop with a stream connected to a new
+// testHTTPServer (CPython's run_test_server), checking for leaks.
+func withHTTPStream(t *testing.T, body func(co *coro.Co, s *aio.Stream) error) {
+	t.Helper()
+	leaktest.Check(t)
+	srv := testHTTPServer()
+	defer srv.Close()
+	run(t, func(co *coro.Co) error {
+		s, err := aio.Dial(co, "tcp", srv.Listener.Addr().String())
+		if err != nil {
+			return err
+		}
+		return body(co, s)
+	})
+}
+
 func testHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -84,14 +100,7 @@ func basicOpenConnection(t *testing.T, co *coro.Co, s *aio.Stream) {
 }
 
 func TestCPythonStreamsOpenConnection(t *testing.T) {
-	leaktest.Check(t)
-	srv := testHTTPServer()
-	defer srv.Close()
-	run(t, func(co *coro.Co) error {
-		s, err := aio.Dial(co, "tcp", srv.Listener.Addr().String())
-		if err != nil {
-			return err
-		}
+	withHTTPStream(t, func(co *coro.Co, s *aio.Stream) error {
 		basicOpenConnection(t, co, s)
 		return s.WaitClosed(co)
 	})
@@ -1001,14 +1010,7 @@ func TestCPythonStreamsIncompleteReadErrorFields(t *testing.T) {
 }
 
 func TestCPythonStreamsWaitClosedOnClose(t *testing.T) {
-	leaktest.Check(t)
-	srv := testHTTPServer()
-	defer srv.Close()
-	run(t, func(co *coro.Co) error {
-		s, err := aio.Dial(co, "tcp", srv.Listener.Addr().String())
-		if err != nil {
-			return err
-		}
+	withHTTPStream(t, func(co *coro.Co, s *aio.Stream) error {
 		s.Write([]byte("GET / HTTP/1.0\r\n\r\n"))
 		if line, err := s.ReadLine(co); string(line) != "HTTP/1.0 200 OK\r\n" || err != nil {
 			t.Errorf("ReadLine = %q, %v", line, err)
@@ -1022,14 +1024,7 @@ func TestCPythonStreamsWaitClosedOnClose(t *testing.T) {
 }
 
 func TestCPythonStreamsWaitClosedOnCloseWithUnreadData(t *testing.T) {
-	leaktest.Check(t)
-	srv := testHTTPServer()
-	defer srv.Close()
-	run(t, func(co *coro.Co) error {
-		s, err := aio.Dial(co, "tcp", srv.Listener.Addr().String())
-		if err != nil {
-			return err
-		}
+	withHTTPStream(t, func(co *coro.Co, s *aio.Stream) error {
 		s.Write([]byte("GET / HTTP/1.0\r\n\r\n"))
 		if line, err := s.ReadLine(co); string(line) != "HTTP/1.0 200 OK\r\n" || err != nil {
 			t.Errorf("ReadLine = %q, %v", line, err)
@@ -1040,14 +1035,7 @@ func TestCPythonStreamsWaitClosedOnCloseWithUnreadData(t *testing.T) {
 }
 
 func TestCPythonStreamsAsyncWriterAPIExceptionAfterClose(t *testing.T) {
-	leaktest.Check(t)
-	srv := testHTTPServer()
-	defer srv.Close()
-	run(t, func(co *coro.Co) error {
-		s, err := aio.Dial(co, "tcp", srv.Listener.Addr().String())
-		if err != nil {
-			return err
-		}
+	withHTTPStream(t, func(co *coro.Co, s *aio.Stream) error {
 		s.Write([]byte("GET / HTTP/1.0\r\n\r\n"))
 		if _, err := s.ReadAll(co); err != nil {
 			return err
@@ -1066,14 +1054,7 @@ func TestCPythonStreamsAsyncWriterAPIExceptionAfterClose(t *testing.T) {
 }
 
 func TestCPythonStreamsEOFFeedWhenClosingWriter(t *testing.T) {
-	leaktest.Check(t)
-	srv := testHTTPServer()
-	defer srv.Close()
-	run(t, func(co *coro.Co) error {
-		s, err := aio.Dial(co, "tcp", srv.Listener.Addr().String())
-		if err != nil {
-			return err
-		}
+	withHTTPStream(t, func(co *coro.Co, s *aio.Stream) error {
 		s.Close()
 		if err := s.WaitClosed(co); err != nil {
 			return err
