@@ -179,26 +179,12 @@ func TestHandlerClientGone(t *testing.T) {
 		return err
 	}
 	serveHTTP(t, fn, func(co *coro.Co, url string) error {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		result := make(chan error, 1)
-		go func() {
-			req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
-			resp, err := http.DefaultClient.Do(req)
-			if err == nil {
-				resp.Body.Close()
-			}
-			result <- err
-		}()
-		if _, _, err := sched.Recv(co, started); err != nil {
+		client, err := leaveHanging(co, url, started, &cancelled)
+		if err != nil {
 			return err
 		}
-		cancel()
-		if err := cancelled.Wait(co); err != nil {
-			return err
-		}
-		if err, _, _ := sched.Recv(co, result); !errors.Is(err, context.Canceled) {
-			t.Errorf("client: %v; want its cancellation", err)
+		if !errors.Is(client, context.Canceled) {
+			t.Errorf("client: %v; want its cancellation", client)
 		}
 		return nil
 	})
@@ -280,7 +266,7 @@ func TestHandlerWorkers(t *testing.T) {
 	}
 	serveHTTP(t, fn, func(co *coro.Co, url string) error {
 		for round := range 3 {
-			if err := leaveHanging(co, url+"/hang", started, &cancelled); err != nil {
+			if _, err := leaveHanging(co, url+"/hang", started, &cancelled); err != nil {
 				return err
 			}
 			for i := range 5 {
@@ -308,8 +294,9 @@ func TestHandlerWorkers(t *testing.T) {
 
 // leaveHanging requests url from a client that goes away once the handler has
 // started (a token on started), and waits until the handler has seen its
-// task cancelled (cancelled set) and the client has given up.
-func leaveHanging(co *coro.Co, url string, started <-chan struct{}, cancelled *sched.Event) error {
+// task cancelled (cancelled set) and the client has given up. It returns the
+// client's error, and the error of its own waits, if any.
+func leaveHanging(co *coro.Co, url string, started <-chan struct{}, cancelled *sched.Event) (client, err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	result := make(chan error, 1)
@@ -322,13 +309,13 @@ func leaveHanging(co *coro.Co, url string, started <-chan struct{}, cancelled *s
 		result <- err
 	}()
 	if _, _, err := sched.Recv(co, started); err != nil {
-		return err
+		return nil, err
 	}
 	cancel()
 	if err := cancelled.Wait(co); err != nil {
-		return err
+		return nil, err
 	}
 	cancelled.Clear()
-	_, _, err := sched.Recv(co, result)
-	return err
+	client, _, err = sched.Recv(co, result)
+	return client, err
 }

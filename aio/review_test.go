@@ -333,7 +333,7 @@ func TestHandlerNoStaleCancellation(t *testing.T) {
 	}
 	serveHTTP(t, fn, func(co *coro.Co, url string) error {
 		for round := range 3 {
-			if err := leaveHanging(co, url+"/hang", started, &cancelled); err != nil {
+			if _, err := leaveHanging(co, url+"/hang", started, &cancelled); err != nil {
 				return err
 			}
 			for i := range 3 {
