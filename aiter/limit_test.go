@@ -215,18 +215,7 @@ func TestMapLimitBreak(t *testing.T) {
 func TestMapLimitConsumerCancelled(t *testing.T) {
 	leaktest.Check(t)
 	var cs calls
-	var got []timed
-	run(t, func(co *coro.Co) error {
-		f := cs.sleeper(func(v int) int { return 1 + 3*v }, nil)
-		consumer := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
-			got = drain(co, aiter.MapLimit(aiter.FromSeq(slices.Values(ints(10))), 3, f), 0)
-			return struct{}{}, nil
-		}))
-		sched.Sleep(co, 5*time.Second)
-		consumer.Cancel()
-		_, err := consumer.Await(co)
-		return err
-	})
+	got := drainCancelledAt5s(t, cs.sleeper(func(v int) int { return 1 + 3*v }, nil))
 	want := []timed{{0, "", time.Second}, {10, "", 4 * time.Second}, {0, sched.ErrCancelled.Error(), 5 * time.Second}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pairs (-want +got):\n%s", diff)
@@ -236,19 +225,12 @@ func TestMapLimitConsumerCancelled(t *testing.T) {
 	}
 }
 
-// A call that handles its own cancellation (a fallback value) does not hide
-// the consumer's: the generator still ends with the cancellation, as a
-// cancelled asyncio.gather raises CancelledError whatever its children return.
-func TestMapLimitConsumerCancelledCallsRecover(t *testing.T) {
-	leaktest.Check(t)
+// drainCancelledAt5s drains MapLimit of 0..9 over f, 3 at a time, in a
+// consumer task cancelled at 5 s, and returns what the consumer got.
+func drainCancelledAt5s(t *testing.T, f func(co *coro.Co, v int) (int, error)) []timed {
+	t.Helper()
 	var got []timed
 	run(t, func(co *coro.Co) error {
-		f := func(co *coro.Co, v int) (int, error) {
-			if err := sched.Sleep(co, time.Duration(1+3*v)*time.Second); err != nil {
-				return -1, nil
-			}
-			return v, nil
-		}
 		consumer := sched.Spawn(co, coro.New(func(co *coro.Co) (struct{}, error) {
 			got = drain(co, aiter.MapLimit(aiter.FromSeq(slices.Values(ints(10))), 3, f), 0)
 			return struct{}{}, nil
@@ -257,6 +239,20 @@ func TestMapLimitConsumerCancelledCallsRecover(t *testing.T) {
 		consumer.Cancel()
 		_, err := consumer.Await(co)
 		return err
+	})
+	return got
+}
+
+// A call that handles its own cancellation (a fallback value) does not hide
+// the consumer's: the generator still ends with the cancellation, as a
+// cancelled asyncio.gather raises CancelledError whatever its children return.
+func TestMapLimitConsumerCancelledCallsRecover(t *testing.T) {
+	leaktest.Check(t)
+	got := drainCancelledAt5s(t, func(co *coro.Co, v int) (int, error) {
+		if err := sched.Sleep(co, time.Duration(1+3*v)*time.Second); err != nil {
+			return -1, nil
+		}
+		return v, nil
 	})
 	want := []timed{{0, "", time.Second}, {1, "", 4 * time.Second}, {0, sched.ErrCancelled.Error(), 5 * time.Second}}
 	if diff := cmp.Diff(want, got); diff != "" {
