@@ -356,10 +356,9 @@ func (c *Coro[T]) Bind(d Driver) error {
 func (c *Coro[T]) Send(v any) (Waiter, error) {
 	// The hot path of every task step: one frame, this one, between the
 	// driver and the coroutine switch (each frame there costs a mispredicted
-	// return).
+	// return). The coroutine marks itself Running as it wakes.
 	if s := c.s; s != nil && s.St == gen.Suspended {
 		s.In = v
-		s.St = gen.Running
 		if w, ok := s.Next(); ok {
 			return w, nil
 		}
@@ -386,6 +385,7 @@ func (c *Coro[T]) sendSlow(v any) (Waiter, error) {
 // start creates the coroutine that runs the body.
 func (c *Coro[T]) start() {
 	s := &state[T]{body: c.body}
+	s.St = gen.Running // it runs from here on; later, it marks itself Running as it wakes
 	s.co.c = &s.core
 	s.co.driver = c.driver
 	c.s, c.body = s, nil
@@ -428,7 +428,6 @@ func (s *state[T]) run(yf func(Waiter) bool) {
 // resume switches to the body and reports how the step ended.
 func (c *Coro[T]) resume() (Waiter, error) {
 	s := c.s
-	s.St = gen.Running
 	if w, ok := s.Next(); ok {
 		return w, nil
 	}
@@ -518,7 +517,6 @@ func (c *Coro[T]) Close() error {
 func (s *state[T]) close() error {
 	s.In = coroswitch.Thrown{Err: gen.ErrGeneratorExit}
 	s.Closing = true
-	s.St = gen.Running
 	if _, ok := s.Next(); ok {
 		panic("coro.Coro.Close: internal error: suspended after close")
 	}
