@@ -316,13 +316,7 @@ func (g *Gen[Y, S, R]) Close() error {
 	s := g.s
 	switch s.st {
 	case suspended:
-		// s.close, without its frame before the switch (see Send).
-		s.inErr = ErrGeneratorExit
-		s.closing = true
-		s.st = running
-		if _, ok := g.next(); ok {
-			panic("gen.Gen.Close: internal error: yield after close")
-		}
+		s.close(g.next)
 		g.finished()
 		return s.err
 	case created:
