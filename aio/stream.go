@@ -679,8 +679,7 @@ func (s *Stream) Write(p []byte) (int, error) {
 		// directly from the loop, asyncio's first send in write().
 		n, err := s.raw.write(p)
 		if err != nil {
-			s.holdClosers()
-			s.failWrite(err)
+			s.failWriteOnLoop(err)
 			return 0, err
 		}
 		if n == len(p) {
@@ -698,8 +697,16 @@ func (s *Stream) Write(p []byte) (int, error) {
 
 var errNotWritable = errors.New("aio: stream is not writable")
 
-// failWrite records a failed write from the loop and closes the connection,
-// as asyncio's transport does on a fatal error.
+// failWriteOnLoop is failWrite on the loop's goroutine, where the stream's
+// closing makes the tasks in WaitClosed keep the loop alive until its
+// goroutines have returned.
+func (s *Stream) failWriteOnLoop(err error) {
+	s.holdClosers()
+	s.failWrite(err)
+}
+
+// failWrite records a failed write and closes the connection, as asyncio's
+// transport does on a fatal error. Any goroutine of the stream may call it.
 func (s *Stream) failWrite(err error) {
 	s.mu.Lock()
 	if s.werr == nil {
@@ -861,8 +868,7 @@ func (s *Stream) CloseWrite() error {
 	}
 	s.mu.Unlock()
 	if err := closeWrite(s.rw); err != nil {
-		s.holdClosers()
-		s.failWrite(err)
+		s.failWriteOnLoop(err)
 		return err
 	}
 	return nil
