@@ -645,6 +645,7 @@ func (c *slowCloseConn) Read(p []byte) (int, error) {
 // A WaitClosed that began before Close keeps the loop alive from Close on,
 // until the stream's goroutines have returned.
 func TestWaitClosedBeforeClose(t *testing.T) {
+	leaktest.Check(t)
 	run(t, func(co *coro.Co) error {
 		c := &slowCloseConn{newFeedConn(), make(chan struct{})}
 		s := aio.NewStream(co, c)
