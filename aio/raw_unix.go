@@ -30,6 +30,12 @@ type rawConn struct {
 	deliver func(p []byte) // hands what was read to the stream
 	rerr    error
 	readFn  func(fd uintptr) bool
+
+	// The loop's reads, when it polls the socket itself (Linux).
+	nbuf  []byte
+	nn    int
+	nerr  error
+	nowFn func(fd uintptr) bool
 }
 
 func newRawConn(rw io.ReadWriteCloser) *rawConn {

@@ -112,6 +112,9 @@ type Stream struct {
 	canRead  bool
 	canWrite bool
 	onEvent  func() // s.event, made once
+	poll     *epoller // non-nil: the loop reads the socket itself (Linux)
+	token    int32    // the stream's slot in poll, or -1
+	pollOn   bool     // poll reports the socket readable
 
 	// Guarded by mu: what the stream's goroutines share with the loop.
 	mu          sync.Mutex
@@ -164,15 +167,21 @@ func newStream(l *sched.Loop, rw io.ReadWriteCloser, canRead, canWrite bool, opt
 	s.name = describeConn(rw)
 	s.resume.L = &s.mu
 	s.onEvent = s.event
-	s.rwait = waitpoint{loop: l, what: "Read " + s.name}
+	s.rwait = waitpoint{loop: l, what: "Read", of: s.name}
 	s.raw = newRawConn(rw)
+	s.token = -1
 	if s.raw != nil {
 		s.raw.deliver = s.deliver
+		if canRead {
+			if p := pollerOf(l); p != nil && p.add(s) {
+				s.poll = p
+			}
+		}
 	}
-	if canRead {
+	if canRead && s.poll == nil {
 		s.running++
 		go s.readLoop()
-	} else {
+	} else if !canRead {
 		s.ended = true
 		s.eof = true
 	}
@@ -233,14 +242,7 @@ func (s *Stream) readLoop() {
 		}
 		if err != nil {
 			s.ended = true
-			switch {
-			case err == io.EOF || s.closeReq || s.aborted:
-				s.endErr = nil
-			case s.werr != nil && s.connClosed:
-				s.endErr = s.werr // the failed write closed the connection
-			default:
-				s.endErr = err
-			}
+			s.endErr = s.readEndErr(err)
 			if s.canWrite {
 				s.running--
 			} // a read-only pipe counts itself out once it has closed the pipe, below
@@ -264,6 +266,30 @@ func (s *Stream) readLoop() {
 			return
 		}
 	}
+}
+
+// readEndErr returns, with s.mu held, what reads return at the end of the
+// buffered data once reading the connection failed with err.
+func (s *Stream) readEndErr(err error) error {
+	switch {
+	case err == io.EOF || s.closeReq || s.aborted:
+		return nil
+	case s.werr != nil && s.connClosed:
+		return s.werr // the failed write closed the connection
+	default:
+		return err
+	}
+}
+
+// resumeReading lets reading the connection go on after a pause, with s.mu
+// held, on the loop's goroutine.
+func (s *Stream) resumeReading() {
+	if s.poll != nil {
+		s.paused = false
+		s.poll.interest(s, true)
+		return
+	}
+	s.resume.Signal()
 }
 
 // deliver appends bytes the raw reader read to s.in.
@@ -393,7 +419,7 @@ func (s *Stream) consume(n int) {
 	s.mu.Lock()
 	s.loopLen = len(s.buf) - s.off
 	if s.paused && len(s.in)+s.loopLen <= s.limit {
-		s.resume.Signal()
+		s.resumeReading()
 	}
 	s.mu.Unlock()
 }
@@ -421,10 +447,10 @@ func (s *Stream) waitData(co *coro.Co, what string) error {
 		// asyncio's _wait_for_data resumes a paused transport: a read that
 		// needs more than is buffered (ReadExactly of more than twice the
 		// limit) would wait forever otherwise.
-		s.resume.Signal()
+		s.resumeReading()
 	}
 	s.mu.Unlock()
-	s.rwait.what = what + " " + s.name
+	s.rwait.what = what
 	err := s.rwait.await(co)
 	if err != nil {
 		s.mu.Lock()
@@ -970,6 +996,9 @@ func (s *Stream) closeConn(cause error) error {
 	s.connClosed = true
 	s.resume.Broadcast()
 	s.mu.Unlock()
+	if s.poll != nil {
+		s.poll.forget(s)
+	}
 	err := s.rw.Close()
 	s.mu.Lock()
 	if cause != nil {
@@ -977,7 +1006,15 @@ func (s *Stream) closeConn(cause error) error {
 	} else if s.closeErr == nil && s.werr == nil {
 		s.closeErr = err
 	}
+	if s.poll != nil && !s.ended {
+		// No reading goroutine sees the close: note the end here.
+		s.ended = true
+		s.endErr = s.readEndErr(net.ErrClosed)
+	}
 	s.unlockAndPost()
+	if s.poll != nil {
+		s.loop.CallSoonThreadsafe(s.unpoll) // frees the slot, on the loop
+	}
 	return err
 }
 

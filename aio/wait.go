@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/internal/hook"
 	"github.com/corio-go/corio/sched"
 )
 
@@ -21,9 +22,10 @@ import (
 type waitpoint struct {
 	loop    *sched.Loop
 	what    string // for deadlock reports: "Read 127.0.0.1:80"
+	of      string // appended to what, when set: the stream's name
 	st      uint8
+	held    bool   // the loop is held while the task waits
 	cb      func() // the waiting task's wake-up, registered by the loop
-	release func() // the loop's Hold while a task waits
 }
 
 const (
@@ -38,7 +40,7 @@ const (
 // the loop throws in (a cancellation, gen.ErrGeneratorExit when the loop
 // closes).
 func (w *waitpoint) await(co *coro.Co) error {
-	w.release = w.loop.Hold()
+	w.takeHold()
 	return w.suspend(co)
 }
 
@@ -49,8 +51,8 @@ func (w *waitpoint) awaitNoHold(co *coro.Co) error { return w.suspend(co) }
 // hold makes a wait begun with awaitNoHold keep the loop alive from now on:
 // a goroutine has become able to end it.
 func (w *waitpoint) hold() {
-	if w.st == wpWaiting && w.release == nil {
-		w.release = w.loop.Hold()
+	if w.st == wpWaiting {
+		w.takeHold()
 	}
 }
 
@@ -93,10 +95,17 @@ func (w *waitpoint) fire() {
 	}
 }
 
+func (w *waitpoint) takeHold() {
+	if !w.held {
+		w.held = true
+		hook.HoldLoop(w.loop)
+	}
+}
+
 func (w *waitpoint) unhold() {
-	if w.release != nil {
-		w.release()
-		w.release = nil
+	if w.held {
+		w.held = false
+		hook.ReleaseLoop(w.loop)
 	}
 }
 
@@ -121,7 +130,12 @@ func (w *waitpoint) Cancel() bool {
 }
 
 // String describes the wait for the loop's deadlock reports and Dump.
-func (w *waitpoint) String() string { return "aio: " + w.what }
+func (w *waitpoint) String() string {
+	if w.of != "" {
+		return "aio: " + w.what + " " + w.of
+	}
+	return "aio: " + w.what
+}
 
 // loopOf returns the loop of co's task, or an error.
 func loopOf(co *coro.Co, bound *sched.Loop) (*sched.Loop, error) {

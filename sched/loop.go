@@ -128,6 +128,30 @@ type Loop struct {
 	closedSafe  bool
 	hasIncoming atomic.Bool
 	wake        chan struct{} // capacity 1: a pending wake-up for the idle loop
+	poller      atomic.Pointer[pollerRef] // aio's, once a stream asks for it: the loop waits in it
+}
+
+// pollerRef holds a loop's poller, for the atomic pointer other goroutines
+// wake it through.
+type pollerRef struct{ p hook.Poller }
+
+func init() {
+	hook.HoldLoop = func(l any) { l.(*Loop).hold() }
+	hook.ReleaseLoop = func(l any) { l.(*Loop).release() }
+	hook.InstallPoller = func(loop any, newPoller func() hook.Poller) hook.Poller {
+		l := loop.(*Loop)
+		if r := l.poller.Load(); r != nil {
+			return r.p
+		}
+		if l.closed {
+			return nil
+		}
+		p := newPoller()
+		if p != nil {
+			l.poller.Store(&pollerRef{p})
+		}
+		return p
+	}
 }
 
 // NewLoop returns a loop that is not running. Close it when done with it
@@ -243,6 +267,10 @@ func (l *Loop) release() {
 
 // signal wakes the loop if it waits idle.
 func (l *Loop) signal() {
+	if r := l.poller.Load(); r != nil {
+		r.p.Wake()
+		return
+	}
 	select {
 	case l.wake <- struct{}{}:
 	default:
@@ -272,8 +300,14 @@ func (l *Loop) runOnce() bool {
 	if l.hasIncoming.Load() {
 		l.drain()
 	}
-	if len(l.ready) == 0 && !l.await() {
-		return false
+	if len(l.ready) == 0 {
+		if !l.await() {
+			return false
+		}
+	} else if r := l.poller.Load(); r != nil && r.p.Busy() {
+		// asyncio's _run_once: poll without waiting, so that a loop with
+		// work of its own still hears of I/O every iteration.
+		r.p.Poll(0)
 	}
 	l.step()
 	return true
@@ -309,6 +343,9 @@ func (l *Loop) step() {
 // that hands in a callback and then releases its Hold can never slip in
 // between the look and the verdict.
 func (l *Loop) await() bool {
+	if r := l.poller.Load(); r != nil {
+		return l.awaitPoller(r.p)
+	}
 	for len(l.ready) == 0 {
 		l.mu.Lock()
 		if len(l.incoming) > 0 {
@@ -350,6 +387,59 @@ func (l *Loop) await() bool {
 				l.vnow = max(l.vnow, next)
 			}
 			return true
+		}
+	}
+	return true
+}
+
+// awaitPoller is await for a loop with a poller: it waits in the poller,
+// which runs the handlers of ready I/O (they make callbacks ready), until a
+// callback is ready or a timer is due. The poller is armed before the last
+// look at the queues, so that a wake-up after that look interrupts the poll.
+func (l *Loop) awaitPoller(p hook.Poller) bool {
+	for len(l.ready) == 0 {
+		p.Arm()
+		l.mu.Lock()
+		if len(l.incoming) > 0 {
+			l.drainLocked()
+			l.mu.Unlock()
+			p.Disarm()
+			return true
+		}
+		holds := l.holds
+		l.mu.Unlock()
+		next, timer := l.timers.next()
+		if !timer && holds == 0 {
+			p.Disarm()
+			return false
+		}
+		if l.virtual && holds == 0 {
+			p.Disarm()
+			l.vnow = max(l.vnow, next)
+			return true
+		}
+		timeout := time.Duration(-1)
+		var began time.Time
+		if timer {
+			timeout = next - l.elapsed()
+			if timeout <= 0 {
+				p.Disarm()
+				return true
+			}
+			began = time.Now()
+		}
+		p.Poll(timeout)
+		if l.hasIncoming.Load() {
+			l.drain()
+		}
+		if timer {
+			if !l.virtual && l.elapsed() >= next {
+				return true
+			}
+			if l.virtual && time.Since(began) >= timeout {
+				l.vnow = max(l.vnow, next)
+				return true
+			}
 		}
 	}
 	return true
@@ -576,6 +666,9 @@ func (l *Loop) abandon() {
 	// No loop can run their cleanup any more: it may not await.
 	for _, g := range l.unregisterAsyncGens() {
 		g.Close()
+	}
+	if r := l.poller.Load(); r != nil {
+		r.p.Close()
 	}
 	l.closed = true
 	if l.idle != nil {

@@ -10,6 +10,8 @@
 package hook
 
 import (
+	"time"
+
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
 )
@@ -44,3 +46,36 @@ type Delegator interface {
 type Redeliverer interface {
 	RedeliverCancel()
 }
+
+// Poller is an I/O poller a loop waits in instead of sleeping, so that it
+// hears of ready sockets itself, without a goroutine per socket handing them
+// over: aio's epoll on Linux. A loop has at most one, installed by
+// InstallPoller on the loop's goroutine and closed with the loop.
+type Poller interface {
+	// Poll waits for I/O up to timeout (a negative timeout: until Wake; zero:
+	// not at all) and runs the handlers of what is ready, on the loop's
+	// goroutine. The loop calls Arm first when it will block, then looks at
+	// its queues one last time: from Arm on, Wake interrupts the next Poll.
+	// Poll disarms; so does Disarm, when the loop will not poll after all.
+	Poll(timeout time.Duration)
+	Arm()
+	Disarm()
+	// Wake makes a Poll the loop armed for return soon; safe from any
+	// goroutine, cheap when the loop is not armed.
+	Wake()
+	// Busy reports whether anything is registered for the loop to poll
+	// between steps while it has work of its own.
+	Busy() bool
+	Close()
+}
+
+// InstallPoller returns the poller of loop (a *sched.Loop), installing the
+// one newPoller makes if it has none; it returns nil if the loop cannot take
+// one (it is closed, or runs on virtual time with simulated I/O). sched sets
+// it; aio calls it, on the loop's goroutine.
+var InstallPoller func(loop any, newPoller func() Poller) Poller
+
+// HoldLoop and ReleaseLoop are (*sched.Loop).Hold and its release without
+// the release func, which Hold allocates: for aio's waits, one per message.
+// Each HoldLoop is matched by exactly one ReleaseLoop. sched sets them.
+var HoldLoop, ReleaseLoop func(loop any)
