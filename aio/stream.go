@@ -111,7 +111,7 @@ type Stream struct {
 	shut     bool // CloseWrite was called
 	canRead  bool
 	canWrite bool
-	onEvent  func() // s.event, made once
+	onEvent  func()   // s.event, made once
 	poll     *epoller // non-nil: the loop reads the socket itself (Linux)
 	token    int32    // the stream's slot in poll, or -1
 	pollOn   bool     // poll reports the socket readable

@@ -20,12 +20,12 @@ import (
 // wait of its owner: no allocation per wait. Its fields belong to the loop's
 // goroutine.
 type waitpoint struct {
-	loop    *sched.Loop
-	what    string // for deadlock reports: "Read 127.0.0.1:80"
-	of      string // appended to what, when set: the stream's name
-	st      uint8
-	held    bool   // the loop is held while the task waits
-	cb      func() // the waiting task's wake-up, registered by the loop
+	loop *sched.Loop
+	what string // for deadlock reports: "Read 127.0.0.1:80"
+	of   string // appended to what, when set: the stream's name
+	st   uint8
+	held bool   // the loop is held while the task waits
+	cb   func() // the waiting task's wake-up, registered by the loop
 }
 
 const (

@@ -127,7 +127,7 @@ type Loop struct {
 	holds       int
 	closedSafe  bool
 	hasIncoming atomic.Bool
-	wake        chan struct{} // capacity 1: a pending wake-up for the idle loop
+	wake        chan struct{}             // capacity 1: a pending wake-up for the idle loop
 	poller      atomic.Pointer[pollerRef] // aio's, once a stream asks for it: the loop waits in it
 }
 
