@@ -46,6 +46,7 @@ type epoller struct {
 	free    []int32    // free slots
 	active  int        // registrations with the interest on
 	scratch []byte     // what one read takes, before it goes to the stream
+	handled int        // events handled, for the tests
 
 	// The epoll fd as a file of Go's poller, for the loop to park on.
 	file     *os.File
@@ -148,6 +149,7 @@ func (p *epoller) Poll(timeout time.Duration) {
 		n = p.park(timeout)
 	}
 	p.armed.Store(false)
+	p.handled += n
 	for i := range n {
 		ev := &p.events[i]
 		if ev.Fd == wakeToken {

@@ -30,6 +30,10 @@ const (
 	pipeChunk = 16 << 10
 )
 
+// noPoll makes every stream read with a goroutine of its own, as where the
+// loop has no poller: the tests of that path set it.
+var noPoll bool
+
 // Option configures a Stream.
 type Option func(*options)
 
@@ -172,7 +176,7 @@ func newStream(l *sched.Loop, rw io.ReadWriteCloser, canRead, canWrite bool, opt
 	s.token = -1
 	if s.raw != nil {
 		s.raw.deliver = s.deliver
-		if canRead {
+		if canRead && !noPoll {
 			if p := pollerOf(l); p != nil && p.add(s) {
 				s.poll = p
 			}
