@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/corio-go/corio/coro"
+	"github.com/corio-go/corio/internal/hook"
 	"github.com/corio-go/corio/sched"
 )
 
@@ -59,17 +60,15 @@ type handler struct {
 	idle []*worker // on the loop: workers waiting for a request
 
 	mu       sync.Mutex
-	inflight int    // requests between ServeHTTP and the end of their fn
-	release  func() // the loop's Hold while inflight > 0
+	inflight int // requests between ServeHTTP and the end of their fn
 }
 
-// hold counts a request in; the first takes a Hold of the loop. One Hold for
-// all requests in flight, not one each: a Hold allocates.
+// hold counts a request in; the first holds the loop, until the last is out.
 func (h *handler) hold() {
 	h.mu.Lock()
 	h.inflight++
 	if h.inflight == 1 {
-		h.release = h.loop.Hold()
+		hook.HoldLoop(h.loop)
 	}
 	h.mu.Unlock()
 }
@@ -81,8 +80,7 @@ func (h *handler) unhold() {
 	h.mu.Lock()
 	h.inflight--
 	if h.inflight == 0 {
-		h.release()
-		h.release = nil
+		hook.ReleaseLoop(h.loop)
 	}
 	h.mu.Unlock()
 }
@@ -110,6 +108,7 @@ type exchange struct {
 	worker  *worker       // on the loop: the worker that runs it
 	cancels int           // on the loop: cancellations of the worker for it
 	done    chan struct{} // capacity 1: a token when fn has returned
+	startFn func()        // x.start, made once
 
 	mu    sync.Mutex // guards gone, and the outcome until done has its token
 	gone  bool       // ServeHTTP has returned: the task reports for itself
@@ -137,7 +136,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// call it a deadlock, while the request is on its way to it, or while
 	// its task waits (the client going away is an event from outside).
 	h.hold()
-	if err := h.loop.CallSoonThreadsafe(x.start); err != nil {
+	if err := h.loop.CallSoonThreadsafe(x.startFn); err != nil {
 		h.unhold()
 		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
 		return
@@ -313,7 +312,9 @@ func (x *exchange) finish(err error, p *sched.PanicError) (gone bool) {
 // exchanges recycles exchanges, their header maps and body buffers: most of
 // what a request allocates here.
 var exchanges = sync.Pool{New: func() any {
-	return &exchange{done: make(chan struct{}, 1), w: response{header: make(http.Header)}}
+	x := &exchange{done: make(chan struct{}, 1), w: response{header: make(http.Header)}}
+	x.startFn = x.start
+	return x
 }}
 
 // recycle hands x back once ServeHTTP has written the response; only an

@@ -261,8 +261,33 @@ func (l *Loop) hold() {
 func (l *Loop) release() {
 	l.mu.Lock()
 	l.holds--
+	last := l.holds == 0
+	l.mu.Unlock()
+	if last {
+		// The loop's verdict (can anything still wake it?) changes only
+		// when the last hold goes.
+		l.signal()
+	}
+}
+
+// handInAndRelease is callSoonThreadsafe(r) and release in one: how a
+// goroutine that held the loop hands its result back.
+func (l *Loop) handInAndRelease(r runner) error {
+	l.mu.Lock()
+	l.holds--
+	if l.closedSafe {
+		last := l.holds == 0
+		l.mu.Unlock()
+		if last {
+			l.signal()
+		}
+		return ErrClosed
+	}
+	l.incoming = append(l.incoming, r)
+	l.hasIncoming.Store(true)
 	l.mu.Unlock()
 	l.signal()
+	return nil
 }
 
 // signal wakes the loop if it waits idle.

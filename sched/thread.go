@@ -116,12 +116,10 @@ func (c *offcall[T]) work() {
 		}()
 		c.r, c.err = c.fn(c.ctx)
 	}()
-	l := c.loop
-	if l.callSoonThreadsafe(c) != nil && c.p != nil {
+	if c.loop.handInAndRelease(c) != nil && c.p != nil {
 		c.p.Task = "(" + c.name + ")"
 		panic(c.p) // the loop is gone: crash rather than lose the panic
 	}
-	l.release()
 }
 
 // run delivers the result, on the loop, when fn has returned.
@@ -203,25 +201,29 @@ func (l *Loop) dispatch(j job) {
 	}
 }
 
-// worker runs jobs until it has been idle for workerIdle, or the loop closes.
+// worker runs jobs until it has been idle for workerIdle to twice that, or
+// the loop closes. Its timer is not reset for every job, which would cost a
+// call as much as the rest of the hand-off: it ticks every workerIdle, and
+// the worker exits at a tick with no job since the last.
 func (l *Loop) worker(j job) {
-	var idle *time.Timer
+	idle := time.NewTicker(workerIdle)
+	defer idle.Stop()
+	busy := false
 	for {
 		j.work()
 		j = nil // keep nothing of the last call while idle
-		if idle == nil {
-			idle = time.NewTimer(workerIdle)
-		} else {
-			idle.Reset(workerIdle) // since Go 1.23, no stale tick survives Stop or Reset
-		}
-		select {
-		case j = <-l.jobs:
-			idle.Stop()
-		case <-idle.C:
-			return
-		case <-l.stop:
-			idle.Stop()
-			return
+		busy = true
+		for j == nil {
+			select {
+			case j = <-l.jobs:
+			case <-idle.C:
+				if !busy {
+					return
+				}
+				busy = false
+			case <-l.stop:
+				return
+			}
 		}
 	}
 }
