@@ -79,31 +79,36 @@
 //
 // # Goroutines
 //
-// The loop's own goroutine does the tasks' work. Beside it, a stream has a
-// goroutine reading its connection ahead of the task (parked in the runtime's
-// network poller, holding no buffer, while the peer is quiet), and a goroutine
-// writing what the connection did not take at once, while there is some; on a
-// *net.TCPConn or *net.UnixConn the loop writes to the socket directly when it
-// has room. A server has a goroutine accepting; a process, one waiting for its
-// exit. They hand their news to the loop with one callback per burst.
+// The loop's own goroutine does the tasks' work. On Linux it also reads the
+// TCP and Unix sockets of its streams: when it has nothing to run it waits in
+// an epoll instance of its own, which holds those sockets and is itself parked
+// in the runtime's network poller, and it reads a socket the moment it is
+// readable and wakes the reading task, in the same iteration — uvloop's
+// design, with no goroutine per connection. Any other connection (a pipe, a
+// TLS connection, any connection on other systems) has a goroutine reading it
+// ahead of the task instead, parked in the runtime's poller, holding no
+// buffer, while the peer is quiet. A stream has a goroutine writing what the
+// connection did not take at once, while there is some; on a *net.TCPConn or
+// *net.UnixConn the loop writes to the socket directly when it has room. A
+// server has a goroutine accepting; a process, one waiting for its exit. They
+// hand their news to the loop with one callback per burst.
 //
 // Every goroutine of the package ends once what it serves is closed: a closed
 // stream, a closed server (a server is also closed when its loop's Run
 // finishes), a process that has exited. Close every Stream, as every
-// net.Conn: a stream left open keeps its reading goroutine blocked on the
-// connection.
+// net.Conn: a stream left open keeps its connection, and any reading
+// goroutine blocked on it.
 //
 // # Costs
 //
 // Measured with BenchmarkEcho and BenchmarkHandler (bench_aio_test.go) on a
 // 2-vCPU VM shared with other work, so as medians of ratios within runs: an
 // echo server of one task per connection (Read, Write, Drain) serves 1 KiB
-// ping-pongs at 0.55–0.65 times the messages per second of a
-// goroutine-per-connection Go server at one connection and 0.7–0.8 times at
-// fifty, which is 1.5 times uvloop's streams at one connection and 1.1 times
-// at fifty. The difference is the hand-off from a stream's reading goroutine
-// to the loop's: the runtime wakes another thread for it when a CPU is idle.
-// aio.Handler adds about 2 µs and 11 allocations to a request; the customers
-// example (a bbolt lookup through sched.Go) serves about 0.72 times the
-// requests per second of a plain net/http handler under wrk.
+// ping-pongs at ECHO1 the messages per second of a goroutine-per-connection Go
+// server at one connection and ECHO50 at fifty, which is UV50 uvloop's streams
+// at fifty. aio.Handler adds about 2 µs and 10 allocations to a request; the
+// customers example (a bbolt lookup through sched.Go) serves about CUST
+// times the requests per second of a plain net/http handler under wrk: the
+// request's goroutine, the loop and sched.Go's goroutine hand it on four
+// times.
 package aio

@@ -70,11 +70,14 @@ func HighWater(n int) Option {
 // [NewStream], [Dial], or let a [Server] or [Start] make it; the zero value is
 // not usable, and a Stream may not be copied.
 //
-// Reads suspend the reading task, never the loop: a goroutine of the stream
-// reads the connection ahead of the task, into a buffer, pausing while more
-// than twice the Limit waits there. Writes never suspend: they buffer what the
-// connection does not take at once, and a goroutine of the stream writes it out;
-// [Stream.Drain] is where a writing task waits for that buffer to shrink.
+// Reads suspend the reading task, never the loop. The connection is read
+// ahead of the task, into a buffer, pausing while more than twice the Limit
+// waits there: on Linux, a TCP or Unix socket is read by the loop itself,
+// which waits for its sockets as uvloop's does (an epoll instance per loop);
+// any other connection, and any connection elsewhere, by a goroutine of the
+// stream. Writes never suspend: they buffer what the connection does not take
+// at once, and a goroutine of the stream writes it out; [Stream.Drain] is
+// where a writing task waits for that buffer to shrink.
 //
 // A Stream is for one reading task and one writing task at a time, and its
 // methods for the tasks of its loop: none is safe from another goroutine
@@ -91,10 +94,10 @@ func HighWater(n int) Option {
 // io.Reader).
 //
 // Close, or a failed write, closes the connection and ends the stream's
-// goroutines. A Stream that is never closed keeps its reading goroutine
-// blocked on the connection: close every Stream, as every net.Conn. The
-// connection's Close must make a blocked Read return, as it does for net.Conn,
-// os.File pipes, io.Pipe and net.Pipe.
+// goroutines. A Stream that is never closed keeps its connection open, and a
+// reading goroutine blocked on it where there is one: close every Stream, as
+// every net.Conn. The connection's Close must make a blocked Read return, as
+// it does for net.Conn, os.File pipes, io.Pipe and net.Pipe.
 type Stream struct {
 	loop  *sched.Loop
 	rw    io.ReadWriteCloser
@@ -106,7 +109,7 @@ type Stream struct {
 	// Owned by the loop's goroutine.
 	buf      []byte // received bytes not yet consumed: buf[off:]
 	off      int
-	eof      bool  // nothing more will arrive: the reading goroutine stopped
+	eof      bool  // nothing more will arrive: reading the connection stopped
 	rerr     error // why it stopped, when not at the end of the stream
 	rwait    waitpoint
 	drainers []*waitpoint
@@ -123,11 +126,11 @@ type Stream struct {
 	// Guarded by mu: what the stream's goroutines share with the loop.
 	mu          sync.Mutex
 	resume      sync.Cond // the reading goroutine waits here while paused
-	in          []byte    // read by the goroutine, not yet moved to buf
+	in          []byte    // read from the connection, not yet moved to buf
 	loopLen     int       // len(buf)-off as the loop last published it
-	ended       bool      // the reading goroutine has stopped reading
+	ended       bool      // the connection will not be read again
 	endErr      error     // and why: nil at the end of the stream
-	paused      bool      // the reading goroutine waits for the buffer to shrink
+	paused      bool      // reading waits for the buffer to shrink
 	readWanted  bool      // a task waits for data: do not pause, post
 	out         []byte    // waiting to be written
 	spare       []byte    // out's other buffer
@@ -383,7 +386,7 @@ func wakeAll(ws *[]*waitpoint) {
 	*ws = (*ws)[:0]
 }
 
-// fill moves what the reading goroutine has read into the loop's buffer and
+// fill moves what was read from the connection into the loop's buffer and
 // notes the end of the stream.
 func (s *Stream) fill() {
 	s.mu.Lock()

@@ -30,7 +30,9 @@
 // jumping to the next timer when no task can run: a program that sleeps for an
 // hour finishes at once and reports exactly an hour. Otherwise the loop follows
 // the real monotonic clock, and its idle wait blocks on a channel and a timer,
-// so it uses no CPU and works under testing/synctest.
+// so it uses no CPU and works under testing/synctest. (A loop whose task opened
+// an aio stream over a socket waits in aio's poller instead, on Linux: see
+// package aio.)
 //
 // # Structured concurrency
 //

@@ -4,6 +4,10 @@
 // assert at compile time that they implement or use them, so the two sides
 // cannot drift.
 //
+// Poller is the other seam: aio's epoll, which a loop waits in once a stream
+// asks for it, so that sched runs on every system and aio's Linux poller
+// plugs in without sched knowing of it.
+//
 // Its subpackage coroswitch is the state of a coroutine's switch that coro
 // shares with aiter, so that an async generator's common step takes no frame
 // of coro's.
