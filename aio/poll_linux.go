@@ -205,7 +205,9 @@ func (p *epoller) doPark(uintptr) bool {
 	return p.got > 0
 }
 
-// Close implements hook.Poller: the loop is closing.
+// Close implements hook.Poller: the loop is closing. The loop is not running,
+// so the poller is not armed, and a Wake from a goroutine releasing a hold
+// late writes nothing.
 func (p *epoller) Close() {
 	p.life.Lock()
 	defer p.life.Unlock()
@@ -258,21 +260,24 @@ func (p *epoller) add(s *Stream) bool {
 	return true
 }
 
-// interest turns s's reading on or off; on the loop's goroutine.
+// interest turns s's reading on or off; on the loop's goroutine. Off takes
+// the socket out of the set, rather than registering it for no event: epoll
+// reports a hang-up or an error even then, and the loop would read on past
+// the Limit.
 func (p *epoller) interest(s *Stream, on bool) {
 	if s.pollOn == on || s.token < 0 {
 		return
 	}
-	var events uint32
+	s.pollOn = on
+	op := syscall.EPOLL_CTL_DEL
 	if on {
-		events = pollIn
+		op = syscall.EPOLL_CTL_ADD
 		p.active++
 	} else {
 		p.active--
 	}
-	s.pollOn = on
 	s.raw.rc.Control(func(fd uintptr) {
-		p.ctl(syscall.EPOLL_CTL_MOD, int(fd), events, s.token, p.slots[s.token].gen)
+		p.ctl(op, int(fd), pollIn, s.token, p.slots[s.token].gen)
 	})
 }
 
@@ -286,10 +291,10 @@ func (p *epoller) remove(s *Stream) {
 	if s.pollOn {
 		p.active--
 		s.pollOn = false
+		s.raw.rc.Control(func(fd uintptr) {
+			p.ctl(syscall.EPOLL_CTL_DEL, int(fd), 0, 0, 0)
+		})
 	}
-	s.raw.rc.Control(func(fd uintptr) {
-		p.ctl(syscall.EPOLL_CTL_DEL, int(fd), 0, 0, 0)
-	})
 	sl := &p.slots[s.token]
 	sl.s = nil
 	sl.gen++

@@ -662,3 +662,49 @@ func TestWaitClosedBeforeClose(t *testing.T) {
 		return err
 	})
 }
+
+// A paused stream whose peer resets the connection stays paused: the reset
+// does not make the stream read on past its limit. Once read, the buffered
+// bytes come first, then the reset.
+func TestPausedStreamPeerResets(t *testing.T) {
+	leaktest.Check(t)
+	const limit = 1000
+	run(t, func(co *coro.Co) error {
+		a, b, err := connPair(co)
+		if err != nil {
+			return err
+		}
+		s := aio.NewStream(co, a, aio.Limit(limit))
+		defer s.Close()
+		sent := make(chan int, 1)
+		go func() {
+			b.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
+			n, _ := b.Write(make([]byte, 8<<20))
+			b.SetLinger(0)
+			b.Close() // a reset, with bytes still unread on this side
+			sent <- n
+		}()
+		n, _, err := sched.Recv(co, sent)
+		if err != nil {
+			return err
+		}
+		if err := sched.Sleep(co, 20*time.Millisecond); err != nil { // the reset arrives
+			return err
+		}
+		if got := len(aio.Buffered(s)); got > 2*limit+64<<10 {
+			t.Errorf("buffered %d bytes after the peer's reset; want at most twice the limit and one read, %d", got, 2*limit+64<<10)
+		}
+		read := 0
+		buf := make([]byte, 64<<10)
+		for {
+			m, err := s.Read(co, buf)
+			read += m
+			if err != nil {
+				if read > n || err == io.EOF {
+					t.Errorf("read %d of %d bytes, then %v; want at most all of them, then the reset", read, n, err)
+				}
+				return nil
+			}
+		}
+	})
+}
