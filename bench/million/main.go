@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command million is the scale benchmark: a million tasks that each sleep half
 // a second on the real clock, gathered, measured for CPU time, wall time and
 // peak resident memory. With -floor it also runs, in a process of its own,
