@@ -24,21 +24,11 @@ func pollOn() bool { return flag.Lookup("aio.nopoll").Value.String() == "false" 
 // other end, plain.
 func tcpPair(t *testing.T, co *coro.Co) (*aio.Stream, net.Conn) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	a, b, err := connPair(co)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	peer, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := ln.Accept()
-	if err != nil {
-		peer.Close()
-		t.Fatal(err)
-	}
-	return aio.NewStream(co, c), peer
+	return aio.NewStream(co, a), b
 }
 
 // On Linux the loop reads TCP sockets itself; pipes, and anything that is not
