@@ -210,11 +210,11 @@ func describeConn(rw io.ReadWriteCloser) string {
 func (s *Stream) String() string { return "aio.Stream(" + s.name + ")" }
 
 // Conn returns the connection the stream wraps (asyncio's get_extra_info):
-// for its addresses, TLS state, options. Do not read or write it: the stream
-// does, and a Read or Write of the connection blocked in another goroutine
-// would make the loop's own reads and writes of the socket wait for it. A
-// deadline set on it ends the stream's reading with the timeout error once
-// it passes.
+// for its addresses, TLS state, options. Do not read or write it, nor set
+// its deadlines: the stream reads and writes it, and a Read or Write of the
+// connection blocked in another goroutine would make the loop's own reads and
+// writes of the socket wait for it. Time a read out with sched.WithTimeout,
+// which loses no byte.
 func (s *Stream) Conn() io.ReadWriteCloser { return s.rw }
 
 // Reading
