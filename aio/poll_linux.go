@@ -3,6 +3,7 @@
 package aio
 
 import (
+	"encoding/binary"
 	"io"
 	"os"
 	"sync"
@@ -24,9 +25,9 @@ import (
 // goroutine and net.Conn's deadlines use; an fd may be in two epoll sets.
 //
 // Registrations are level-triggered: a socket is reported while it has
-// unread bytes, so the loop reads it once per report, and turns the interest
-// off while the stream's buffer is full (Limit's read-ahead), on again when
-// it drains.
+// unread bytes, so the loop reads it once per report, and takes it out of the
+// set while the stream's buffer is full (Limit's read-ahead), back in when it
+// drains.
 type epoller struct {
 	epfd int
 	evfd int // an eventfd: Wake makes it readable
@@ -38,13 +39,13 @@ type epoller struct {
 	life   sync.RWMutex
 	closed bool
 
-	armed atomic.Bool // the loop may block in epoll_wait: Wake must write evfd
+	armed atomic.Bool // the loop may park until an event: Wake must write evfd
 
 	// The loop's goroutine's alone.
 	events  []syscall.EpollEvent
 	slots   []pollSlot // registered streams, by token
 	free    []int32    // free slots
-	active  int        // registrations with the interest on
+	active  int        // sockets in the set
 	scratch []byte     // what one read takes, before it goes to the stream
 	handled int        // events handled, for the tests
 
@@ -131,10 +132,15 @@ func (p *epoller) Disarm() { p.armed.Store(false) }
 // Wake implements hook.Poller: it interrupts the armed loop's wait.
 func (p *epoller) Wake() {
 	if p.armed.Load() && p.armed.CompareAndSwap(true, false) {
-		one := uint64(1)
-		syscall.Write(p.evfd, (*[8]byte)(unsafe.Pointer(&one))[:])
+		syscall.Write(p.evfd, eventOne[:])
 	}
 }
+
+// eventOne is what Wake writes to the eventfd: the count 1.
+var eventOne = func() (b [8]byte) {
+	binary.NativeEndian.PutUint64(b[:], 1)
+	return b
+}()
 
 // Busy implements hook.Poller.
 func (p *epoller) Busy() bool { return p.active > 0 }
