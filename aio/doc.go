@@ -107,7 +107,8 @@
 // ping-pongs at 0.9 times the messages per second of a
 // goroutine-per-connection Go server at one connection and about as many at
 // fifty (0.93–1.06), which is 2.7 times uvloop's streams at one connection
-// and 1.5–1.65 times at fifty. Reading on the loop is what it takes: with a
+// and 1.55 times at fifty (the median of eight runs, which ranged from 1.3 to
+// 1.74). Reading on the loop is what it takes: with a
 // reading goroutine per stream, handing each read to the loop's goroutine,
 // the same server made 0.53 and 0.8 times the plain one's. aio.Handler adds
 // 1.5–2.5 µs and one allocation to a request; the customers example (a bbolt
