@@ -388,26 +388,28 @@ func (l *Loop) await() bool {
 			l.vnow = max(l.vnow, next)
 			return true
 		}
-		var due <-chan time.Time
-		if timer {
-			d := next - l.elapsed()
-			if d <= 0 {
-				return true
-			}
-			if l.idle == nil {
-				l.idle = time.NewTimer(d)
-			} else {
-				l.idle.Reset(d)
-			}
-			due = l.idle.C
+		if !timer {
+			// Only another goroutine can end the wait: a plain receive,
+			// cheaper than a select, on the path of every hand-in to an
+			// idle loop.
+			<-l.wake
+			l.drain()
+			continue
+		}
+		d := next - l.elapsed()
+		if d <= 0 {
+			return true
+		}
+		if l.idle == nil {
+			l.idle = time.NewTimer(d)
+		} else {
+			l.idle.Reset(d)
 		}
 		select {
 		case <-l.wake:
-			if l.idle != nil {
-				l.idle.Stop()
-			}
+			l.idle.Stop()
 			l.drain()
-		case <-due:
+		case <-l.idle.C:
 			if l.virtual {
 				l.vnow = max(l.vnow, next)
 			}
