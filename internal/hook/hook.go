@@ -74,9 +74,9 @@ type Poller interface {
 }
 
 // InstallPoller returns the poller of loop (a *sched.Loop), installing the
-// one newPoller makes if it has none; it returns nil if the loop cannot take
-// one (it is closed, or runs on virtual time with simulated I/O). sched sets
-// it; aio calls it, on the loop's goroutine.
+// one newPoller makes if it has none; it returns nil if the loop is closed,
+// or if newPoller returns nil (the system refused one), in which case the
+// next call tries again. sched sets it; aio calls it, on the loop's goroutine.
 var InstallPoller func(loop any, newPoller func() Poller) Poller
 
 // HoldLoop and ReleaseLoop are (*sched.Loop).Hold and its release without
