@@ -5,6 +5,7 @@ package aio_test
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"net"
 	"testing"
@@ -174,6 +175,71 @@ func TestPollStreamOutlivesLoop(t *testing.T) {
 		t.Errorf("Close after the loop ended: %v", err)
 	}
 	peer.Close()
+	if n := openFDs(t); n > fds {
+		t.Errorf("%d descriptors open after; %d before", n, fds)
+	}
+}
+
+// Loops on several goroutines at once each poll their own sockets: each runs
+// an echo server and clients, and when all are done no descriptor (socket,
+// epoll, eventfd) and no goroutine is left.
+func TestPollManyLoops(t *testing.T) {
+	leaktest.Check(t)
+	fds := openFDs(t)
+	const loops, clients, msgs = 6, 4, 50
+	errs := make(chan error, loops)
+	for range loops {
+		go func() {
+			_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
+				sv, err := aio.Listen(co, "tcp", "127.0.0.1:0", func(co *coro.Co, s *aio.Stream) error {
+					for line, err := range s.Lines(co) {
+						if err != nil {
+							return err
+						}
+						s.Write(line)
+					}
+					return nil
+				})
+				if err != nil {
+					return struct{}{}, err
+				}
+				defer sv.Close()
+				g := sched.NewGroup(co)
+				for c := range clients {
+					g.Spawn(func(co *coro.Co) error {
+						s, err := aio.Dial(co, "tcp", sv.Addr().String())
+						if err != nil {
+							return err
+						}
+						defer s.Close()
+						for i := range msgs {
+							want := fmt.Sprintf("client %d message %d\n", c, i)
+							s.Write([]byte(want))
+							got, err := s.ReadLine(co)
+							if err != nil {
+								return err
+							}
+							if string(got) != want {
+								return fmt.Errorf("echo %q; want %q", got, want)
+							}
+						}
+						return nil
+					})
+				}
+				return struct{}{}, g.Wait(co)
+			}))
+			errs <- err
+		}()
+	}
+	for range loops {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for openFDs(t) > fds && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if n := openFDs(t); n > fds {
 		t.Errorf("%d descriptors open after; %d before", n, fds)
 	}
