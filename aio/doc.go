@@ -102,19 +102,19 @@
 // # Costs
 //
 // Measured with BenchmarkEcho and BenchmarkHandler (bench_aio_test.go) on a
-// 2-vCPU VM shared with other work, so as ratios of medians within one run:
-// an echo server of one task per connection (Read, Write, Drain) serves 1 KiB
-// ping-pongs at 0.9 times the messages per second of a
-// goroutine-per-connection Go server at one connection and about as many at
-// fifty (0.93–1.06), which is 2.7 times uvloop's streams at one connection
-// and 1.55 times at fifty (the median of eight runs, which ranged from 1.3 to
-// 1.74). Reading on the loop is what it takes: with a
-// reading goroutine per stream, handing each read to the loop's goroutine,
-// the same server made 0.53 and 0.8 times the plain one's. aio.Handler adds
-// 1.5–2.5 µs and one allocation to a request; the customers example (a bbolt
-// lookup through sched.Go) serves 0.64–0.82 times (median 0.77) the requests
-// per second of a plain net/http handler under wrk: the request's goroutine,
-// the loop and sched.Go's goroutine hand each request on four times, and each
-// hand-off to a parked goroutine wakes the runtime's scheduler on the other
-// CPU.
+// 2-vCPU VM shared with other work, so as ratios of medians within one run: an
+// echo server of one task per connection (Read, Write, Drain) serves 1 KiB
+// ping-pongs at 0.9 times the messages per second of a goroutine-per-connection
+// Go server at one connection and about as many at fifty (0.93–1.06), which is
+// 2.7 times uvloop's streams at one connection and 1.55 times at fifty (the
+// median of eight runs, which ranged from 1.3 to 1.74). Reading on the loop is
+// what it takes: with a reading goroutine per stream, handing each read to the
+// loop's goroutine, the same server made 0.53 and 0.8 times the plain one's.
+// aio.Handler adds 1.5–2.5 µs and one allocation to a request; the customers
+// example (a bbolt lookup through sched.Go) serves about 0.8 times the requests
+// per second of a plain net/http handler under wrk at 50 connections, 0.75 at
+// 200 (medians of eight runs, which ranged from 0.66 to 0.93): the request's
+// goroutine, the loop and sched.Go's goroutine hand each request on four times,
+// and each hand-off to a parked goroutine wakes the runtime's scheduler on the
+// other CPU.
 package aio
