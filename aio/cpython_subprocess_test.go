@@ -128,23 +128,6 @@ func TestCPythonSubprocessShell(t *testing.T) {
 	})
 }
 
-func TestCPythonSubprocessStartNewSession(t *testing.T) {
-	leaktest.Check(t)
-	cmd := sh(t, "exit 8")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	run(t, func(co *coro.Co) error {
-		p, err := aio.Start(co, cmd)
-		if err != nil {
-			return err
-		}
-		p.Wait(co)
-		if code := exitCode(t, p); code != 8 {
-			t.Errorf("exit code %d; want 8", code)
-		}
-		return nil
-	})
-}
-
 // blocked is PROGRAM_BLOCKED: a child that sleeps, with its streams on
 // /dev/null.
 func blocked(t *testing.T) *exec.Cmd {
