@@ -738,18 +738,19 @@ var errNotWritable = errors.New("aio: stream is not writable")
 // goroutines have returned.
 func (s *Stream) failWriteOnLoop(err error) {
 	s.holdClosers()
-	s.failWrite(err)
+	s.failWrite(err, true)
 }
 
 // failWrite records a failed write and closes the connection, as asyncio's
-// transport does on a fatal error. Any goroutine of the stream may call it.
-func (s *Stream) failWrite(err error) {
+// transport does on a fatal error. Any goroutine of the stream may call it,
+// saying whether it is the loop's.
+func (s *Stream) failWrite(err error, onLoop bool) {
 	s.mu.Lock()
 	if s.werr == nil {
 		s.werr = err
 	}
 	s.mu.Unlock()
-	s.closeConn(err)
+	s.closeConnFrom(err, onLoop)
 }
 
 // writeLoop is the writing goroutine: it writes what is buffered until the
@@ -763,7 +764,7 @@ func (s *Stream) writeLoop() {
 			s.eofReq = false
 			s.mu.Unlock()
 			if err := closeWrite(s.rw); err != nil {
-				s.failWrite(err)
+				s.failWrite(err, false)
 			}
 			continue
 		}
@@ -973,7 +974,7 @@ func (s *Stream) Close() error {
 		return nil
 	}
 	s.mu.Unlock()
-	return s.closeConn(nil)
+	return s.closeConnFrom(nil, true)
 }
 
 // Abort closes the stream at once, dropping what is buffered for writing
@@ -989,15 +990,18 @@ func (s *Stream) Abort() error {
 		// No close_notify: close the connection under it, at once.
 		s.mu.Unlock()
 		c.NetConn().Close()
-		return s.closeConn(nil)
+		return s.closeConnFrom(nil, true)
 	}
 	s.mu.Unlock()
-	return s.closeConn(nil)
+	return s.closeConnFrom(nil, true)
 }
 
-// closeConn closes the connection, once, from any goroutine; cause is the
-// failed write that made it close, if any.
-func (s *Stream) closeConn(cause error) error {
+// closeConn closes the connection, once, from a goroutine of the stream;
+// cause is the failed write that made it close, if any.
+func (s *Stream) closeConn(cause error) error { return s.closeConnFrom(cause, false) }
+
+// closeConnFrom is closeConn from the loop's goroutine (onLoop) or another.
+func (s *Stream) closeConnFrom(cause error, onLoop bool) error {
 	s.mu.Lock()
 	if s.connClosed {
 		s.mu.Unlock()
@@ -1023,7 +1027,12 @@ func (s *Stream) closeConn(cause error) error {
 	}
 	s.unlockAndPost()
 	if s.poll != nil {
-		s.loop.CallSoonThreadsafe(s.unpoll) // frees the slot, on the loop
+		// Free the slot, which is the loop's.
+		if onLoop {
+			s.unpoll()
+		} else {
+			s.loop.CallSoonThreadsafe(s.unpoll)
+		}
 	}
 	return err
 }
