@@ -86,11 +86,10 @@ func (h *handler) unhold() {
 }
 
 // maxIdle is how many idle workers a handler keeps: as many as a busy
-// server has requests in flight (with 128, a server under 200 concurrent
-// clients started a new worker, and grew its stack, for one request in three
-// or so: ×0.70–0.73 of plain net/http in examples/customers at c=200, against
-// ×0.76–0.81 with this). Each idle worker is a parked coroutine with its
-// stack, some kilobytes.
+// server has requests in flight, so that a server under a few hundred
+// concurrent clients does not start a new worker, and grow its stack, for
+// every request over the limit (with 128, one in three or so at 200 clients).
+// Each idle worker is a parked coroutine with its stack, some kilobytes.
 const maxIdle = 1024
 
 // worker is a task that runs requests one after another. A request could be
