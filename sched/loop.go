@@ -226,17 +226,34 @@ func (l *Loop) CallSoonThreadsafe(fn func()) error {
 
 // callSoonThreadsafe is CallSoonThreadsafe of a runner: the library's own
 // hand-ins, which need no closure.
-func (l *Loop) callSoonThreadsafe(r runner) error {
+func (l *Loop) callSoonThreadsafe(r runner) error { return l.handIn(r, false) }
+
+// handIn hands r (unless nil) to the loop and, if release, releases a hold,
+// under one lock: how every other goroutine reaches the loop. It wakes the
+// loop if the loop must look again: a callback came in, or the last hold
+// went (the loop's verdict, can anything still wake it, changes only then).
+func (l *Loop) handIn(r runner, release bool) error {
 	l.mu.Lock()
-	if l.closedSafe {
-		l.mu.Unlock()
-		return ErrClosed
+	wake := false
+	if release {
+		l.holds--
+		wake = l.holds == 0
 	}
-	l.incoming = append(l.incoming, r)
-	l.hasIncoming.Store(true)
+	var err error
+	switch {
+	case r == nil:
+	case l.closedSafe:
+		err = ErrClosed
+	default:
+		l.incoming = append(l.incoming, r)
+		l.hasIncoming.Store(true)
+		wake = true
+	}
 	l.mu.Unlock()
-	l.signal()
-	return nil
+	if wake {
+		l.signal()
+	}
+	return err
 }
 
 // Hold keeps the loop alive, as a referenced libuv handle does, until the
@@ -258,37 +275,7 @@ func (l *Loop) hold() {
 	l.mu.Unlock()
 }
 
-func (l *Loop) release() {
-	l.mu.Lock()
-	l.holds--
-	last := l.holds == 0
-	l.mu.Unlock()
-	if last {
-		// The loop's verdict (can anything still wake it?) changes only
-		// when the last hold goes.
-		l.signal()
-	}
-}
-
-// handInAndRelease is callSoonThreadsafe(r) and release in one: how a
-// goroutine that held the loop hands its result back.
-func (l *Loop) handInAndRelease(r runner) error {
-	l.mu.Lock()
-	l.holds--
-	if l.closedSafe {
-		last := l.holds == 0
-		l.mu.Unlock()
-		if last {
-			l.signal()
-		}
-		return ErrClosed
-	}
-	l.incoming = append(l.incoming, r)
-	l.hasIncoming.Store(true)
-	l.mu.Unlock()
-	l.signal()
-	return nil
-}
+func (l *Loop) release() { l.handIn(nil, true) }
 
 // signal wakes the loop if it waits idle.
 func (l *Loop) signal() {
@@ -366,50 +353,40 @@ func (l *Loop) step() {
 // neither can ever happen. The verdict is taken under the lock that guards the
 // incoming queue and the holds, after a last look at the queue: a goroutine
 // that hands in a callback and then releases its Hold can never slip in
-// between the look and the verdict.
+// between the look and the verdict. A loop with a poller arms it before that
+// look, so that a wake-up after the look interrupts the poll.
 func (l *Loop) await() bool {
+	var p hook.Poller
 	if r := l.poller.Load(); r != nil {
-		return l.awaitPoller(r.p)
+		p = r.p
 	}
 	for len(l.ready) == 0 {
+		if p != nil {
+			p.Arm()
+		}
 		l.mu.Lock()
-		if len(l.incoming) > 0 {
+		incoming := len(l.incoming) > 0
+		if incoming {
 			l.drainLocked()
-			l.mu.Unlock()
-			return true
 		}
 		holds := l.holds
 		l.mu.Unlock()
 		next, timer := l.timers.next()
-		if !timer && holds == 0 {
-			return false
-		}
-		if l.virtual && holds == 0 {
+		var d time.Duration = -1 // how long to wait: until woken
+		switch {
+		case incoming:
+			return l.disarm(p, true)
+		case !timer && holds == 0:
+			return l.disarm(p, false)
+		case l.virtual && holds == 0:
 			l.vnow = max(l.vnow, next)
-			return true
+			return l.disarm(p, true)
+		case timer:
+			if d = next - l.elapsed(); d <= 0 {
+				return l.disarm(p, true)
+			}
 		}
-		if !timer {
-			// Only another goroutine can end the wait: a plain receive,
-			// cheaper than a select, on the path of every hand-in to an
-			// idle loop.
-			<-l.wake
-			l.drain()
-			continue
-		}
-		d := next - l.elapsed()
-		if d <= 0 {
-			return true
-		}
-		if l.idle == nil {
-			l.idle = time.NewTimer(d)
-		} else {
-			l.idle.Reset(d)
-		}
-		select {
-		case <-l.wake:
-			l.idle.Stop()
-			l.drain()
-		case <-l.idle.C:
+		if l.sleep(p, d) {
 			if l.virtual {
 				l.vnow = max(l.vnow, next)
 			}
@@ -419,57 +396,52 @@ func (l *Loop) await() bool {
 	return true
 }
 
-// awaitPoller is await for a loop with a poller: it waits in the poller,
-// which runs the handlers of ready I/O (they make callbacks ready), until a
-// callback is ready or a timer is due. The poller is armed before the last
-// look at the queues, so that a wake-up after that look interrupts the poll.
-func (l *Loop) awaitPoller(p hook.Poller) bool {
-	for len(l.ready) == 0 {
-		p.Arm()
-		l.mu.Lock()
-		if len(l.incoming) > 0 {
-			l.drainLocked()
-			l.mu.Unlock()
-			p.Disarm()
-			return true
-		}
-		holds := l.holds
-		l.mu.Unlock()
-		next, timer := l.timers.next()
-		if !timer && holds == 0 {
-			p.Disarm()
-			return false
-		}
-		if l.virtual && holds == 0 {
-			p.Disarm()
-			l.vnow = max(l.vnow, next)
-			return true
-		}
-		timeout := time.Duration(-1)
+// disarm disarms p, if the loop has a poller, and returns ok: for await's
+// ways out before it sleeps.
+func (l *Loop) disarm(p hook.Poller, ok bool) bool {
+	if p != nil {
+		p.Disarm()
+	}
+	return ok
+}
+
+// sleep waits, for d at most (d < 0: until woken), in the poller if there is
+// one, which runs the handlers of ready I/O, or on the wake channel; it moves
+// what other goroutines handed in to the ready queue, and reports whether d
+// ran out.
+func (l *Loop) sleep(p hook.Poller, d time.Duration) (timedOut bool) {
+	if p != nil {
 		var began time.Time
-		if timer {
-			timeout = next - l.elapsed()
-			if timeout <= 0 {
-				p.Disarm()
-				return true
-			}
+		if d >= 0 {
 			began = time.Now()
 		}
-		p.Poll(timeout)
+		p.Poll(d)
 		if l.hasIncoming.Load() {
 			l.drain()
 		}
-		if timer {
-			if !l.virtual && l.elapsed() >= next {
-				return true
-			}
-			if l.virtual && time.Since(began) >= timeout {
-				l.vnow = max(l.vnow, next)
-				return true
-			}
-		}
+		return d >= 0 && time.Since(began) >= d
 	}
-	return true
+	if d < 0 {
+		// Only another goroutine can end the wait: a plain receive,
+		// cheaper than a select, on the path of every hand-in to an
+		// idle loop.
+		<-l.wake
+		l.drain()
+		return false
+	}
+	if l.idle == nil {
+		l.idle = time.NewTimer(d)
+	} else {
+		l.idle.Reset(d)
+	}
+	select {
+	case <-l.wake:
+		l.idle.Stop()
+		l.drain()
+		return false
+	case <-l.idle.C:
+		return true
+	}
 }
 
 // enter marks the loop running, or says why it cannot run.

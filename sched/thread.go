@@ -106,7 +106,8 @@ func (c *offcall[T]) start() {
 }
 
 // work runs fn, on a goroutine of the pool, and hands the result to the loop
-// before it releases the hold, so that the loop never sees neither.
+// as it releases the hold, under one lock, so that the loop never sees
+// neither.
 func (c *offcall[T]) work() {
 	func() {
 		defer func() {
@@ -116,7 +117,7 @@ func (c *offcall[T]) work() {
 		}()
 		c.r, c.err = c.fn(c.ctx)
 	}()
-	if c.loop.handInAndRelease(c) != nil && c.p != nil {
+	if c.loop.handIn(c, true) != nil && c.p != nil {
 		c.p.Task = "(" + c.name + ")"
 		panic(c.p) // the loop is gone: crash rather than lose the panic
 	}

@@ -288,3 +288,26 @@ func TestHoldCallSoonThreadsafeAfterClose(t *testing.T) {
 		t.Errorf("a callback handed to a closed loop ran")
 	}
 }
+
+// Several Holds keep the loop alive until the last is released: releasing
+// one of two changes nothing, and releasing the last wakes the idle loop,
+// which then reports the deadlock of a main task nothing can wake, rather
+// than waiting for ever.
+func TestLastHoldReleasedIsDeadlock(t *testing.T) {
+	leaktest.Check(t)
+	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
+		l := sched.LoopOf(co)
+		first, second := l.Hold(), l.Hold()
+		go func() {
+			time.Sleep(10 * time.Millisecond)
+			first()
+			time.Sleep(10 * time.Millisecond)
+			second()
+		}()
+		_, err := sched.NewFuture[int](co).Await(co) // nobody completes it
+		return struct{}{}, err
+	}))
+	if !errors.Is(err, sched.ErrDeadlock) {
+		t.Fatalf("Run = %v; want a deadlock once the last Hold is released", err)
+	}
+}
