@@ -252,39 +252,44 @@ func (p *epoller) add(s *Stream) bool {
 		p.slots = append(p.slots, pollSlot{})
 	}
 	sl := &p.slots[token]
-	var err error
-	cerr := s.raw.rc.Control(func(fd uintptr) {
-		err = p.ctl(syscall.EPOLL_CTL_ADD, int(fd), pollIn, token, sl.gen)
-	})
-	if cerr != nil || err != nil {
+	sl.s, s.token = s, token
+	if p.interest(s, true) != nil {
+		sl.s, s.token = nil, -1
 		p.free = append(p.free, token)
 		return false
 	}
-	sl.s = s
-	s.token, s.pollOn = token, true
-	p.active++
 	return true
 }
 
 // interest turns s's reading on or off; on the loop's goroutine. Off takes
 // the socket out of the set, rather than registering it for no event: epoll
 // reports a hang-up or an error even then, and the loop would read on past
-// the Limit.
-func (p *epoller) interest(s *Stream, on bool) {
+// the Limit. It returns why the socket could not go into the set; taking it
+// out cannot fail but for a socket closed already, which closing took out.
+func (p *epoller) interest(s *Stream, on bool) error {
 	if s.pollOn == on || s.token < 0 {
-		return
+		return nil
 	}
-	s.pollOn = on
 	op := syscall.EPOLL_CTL_DEL
 	if on {
 		op = syscall.EPOLL_CTL_ADD
+	}
+	var err error
+	if cerr := s.raw.rc.Control(func(fd uintptr) {
+		err = p.ctl(op, int(fd), pollIn, s.token, p.slots[s.token].gen)
+	}); cerr != nil {
+		err = cerr
+	}
+	if on && err != nil {
+		return err
+	}
+	s.pollOn = on
+	if on {
 		p.active++
 	} else {
 		p.active--
 	}
-	s.raw.rc.Control(func(fd uintptr) {
-		p.ctl(op, int(fd), pollIn, s.token, p.slots[s.token].gen)
-	})
+	return nil
 }
 
 // remove drops s's registration and frees its slot; on the loop's goroutine,
@@ -294,13 +299,7 @@ func (p *epoller) remove(s *Stream) {
 	if s.token < 0 {
 		return
 	}
-	if s.pollOn {
-		p.active--
-		s.pollOn = false
-		s.raw.rc.Control(func(fd uintptr) {
-			p.ctl(syscall.EPOLL_CTL_DEL, int(fd), 0, 0, 0)
-		})
-	}
+	p.interest(s, false)
 	sl := &p.slots[s.token]
 	sl.s = nil
 	sl.gen++

@@ -8,8 +8,8 @@ import "github.com/corio-go/corio/sched"
 // with a goroutine of its own.
 type epoller struct{ handled int }
 
-func pollerOf(*sched.Loop) *epoller       { return nil }
-func (p *epoller) add(*Stream) bool       { return false }
-func (p *epoller) interest(*Stream, bool) {}
-func (p *epoller) forget(*Stream)         {}
-func (s *Stream) unpoll()                 {}
+func pollerOf(*sched.Loop) *epoller             { return nil }
+func (p *epoller) add(*Stream) bool             { return false }
+func (p *epoller) interest(*Stream, bool) error { return nil }
+func (p *epoller) forget(*Stream)               {}
+func (s *Stream) unpoll()                       {}
