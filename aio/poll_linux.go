@@ -370,13 +370,9 @@ func (s *Stream) pollRead(p *epoller) {
 		s.ended = true
 		s.endErr = s.readEndErr(err)
 		p.remove(s)
-	} else if !s.readWanted && len(s.in)+s.loopLen > 2*s.limit {
+	} else if s.full() {
 		s.paused = true
 		p.interest(s, false)
 	}
-	post := s.wantPost()
-	s.mu.Unlock()
-	if post {
-		s.event()
-	}
+	s.unlockAndWake()
 }

@@ -229,7 +229,7 @@ func (s *Stream) readLoop() {
 	}
 	for {
 		s.mu.Lock()
-		for !s.connClosed && !s.readWanted && len(s.in)+s.loopLen > 2*s.limit {
+		for !s.connClosed && s.full() {
 			s.paused = true
 			s.resume.Wait()
 		}
@@ -302,6 +302,10 @@ func (s *Stream) resumeReading() {
 	s.resume.Signal()
 }
 
+// full reports, with s.mu held, whether reading the connection pauses: more
+// than twice the limit waits in the buffers, and no task waits for more.
+func (s *Stream) full() bool { return !s.readWanted && len(s.in)+s.loopLen > 2*s.limit }
+
 // deliver appends bytes the raw reader read to s.in.
 func (s *Stream) deliver(p []byte) {
 	s.mu.Lock()
@@ -357,6 +361,12 @@ func (s *Stream) drained() bool {
 func (s *Stream) event() {
 	s.mu.Lock()
 	s.posted = false
+	s.unlockAndWake()
+}
+
+// unlockAndWake releases s.mu, held on the loop's goroutine, and wakes the
+// tasks whose wait is over.
+func (s *Stream) unlockAndWake() {
 	read := s.readWanted && (len(s.in) > 0 || s.ended)
 	if read {
 		s.readWanted = false
