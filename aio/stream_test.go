@@ -176,32 +176,46 @@ func TestConcurrentReader(t *testing.T) {
 	})
 }
 
+// flood returns a Stream with the given Limit over a TCP connection whose peer
+// has written it total bytes, or as many as it could until the kernel's
+// buffers were full too (300 ms at the most): then the peer is blocked, not
+// the stream's memory growing. after runs on the writing goroutine once it
+// stops. It returns the stream, the peer and how many bytes were written.
+func flood(co *coro.Co, limit, total int, after func(peer *net.TCPConn)) (*aio.Stream, *net.TCPConn, int, error) {
+	a, b, err := connPair(co)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	s := aio.NewStream(co, a, aio.Limit(limit))
+	sent := make(chan int, 1)
+	go func() {
+		b.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
+		n, _ := b.Write(make([]byte, total))
+		after(b)
+		sent <- n
+	}()
+	n, _, err := sched.Recv(co, sent)
+	if err != nil {
+		s.Close()
+		b.Close()
+		return nil, nil, 0, err
+	}
+	return s, b, n, nil
+}
+
 // Reading pauses with more than twice the limit buffered, and resumes at the
 // limit, or when a read needs more.
 func TestReadBackpressure(t *testing.T) {
 	leaktest.Check(t)
 	const limit = 1000
+	const total = 8 << 20
 	run(t, func(co *coro.Co) error {
-		a, b, err := connPair(co)
+		s, b, n, err := flood(co, limit, total, func(*net.TCPConn) {})
 		if err != nil {
 			return err
 		}
 		defer b.Close()
-		s := aio.NewStream(co, a, aio.Limit(limit))
 		defer s.Close()
-		total := 8 << 20
-		sent := make(chan int, 1)
-		go func() {
-			// Writes until the kernel's buffers are full too: the peer is
-			// then blocked, not the stream's memory growing.
-			b.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
-			n, _ := b.Write(make([]byte, total))
-			sent <- n
-		}()
-		n, _, err := sched.Recv(co, sent)
-		if err != nil {
-			return err
-		}
 		if n >= total {
 			t.Fatalf("the peer wrote all %d bytes to a stream nobody reads", n)
 		}
@@ -670,24 +684,14 @@ func TestPausedStreamPeerResets(t *testing.T) {
 	leaktest.Check(t)
 	const limit = 1000
 	run(t, func(co *coro.Co) error {
-		a, b, err := connPair(co)
-		if err != nil {
-			return err
-		}
-		s := aio.NewStream(co, a, aio.Limit(limit))
-		defer s.Close()
-		sent := make(chan int, 1)
-		go func() {
-			b.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
-			n, _ := b.Write(make([]byte, 8<<20))
+		s, _, n, err := flood(co, limit, 8<<20, func(b *net.TCPConn) {
 			b.SetLinger(0)
 			b.Close() // a reset, with bytes still unread on this side
-			sent <- n
-		}()
-		n, _, err := sched.Recv(co, sent)
+		})
 		if err != nil {
 			return err
 		}
+		defer s.Close()
 		if err := sched.Sleep(co, 20*time.Millisecond); err != nil { // the reset arrives
 			return err
 		}
