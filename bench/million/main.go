@@ -2,7 +2,8 @@
 
 // Command million is the scale benchmark: a million tasks that each sleep half
 // a second on the real clock, gathered, measured for CPU time, wall time and
-// peak resident memory. With -floor it also runs, in a process of its own,
+// peak resident memory, and for the heap and the stacks each wait holds once
+// every wait is pending (where the peak memory goes). With -floor it also runs, in a process of its own,
 // the floor for this design: a minimal loop of a million parked iter.Pull
 // coroutines, a timer heap and a gather counter, with nothing else; and
 // -futures runs the stackless way to wait a million times (Futures completed
@@ -123,6 +124,20 @@ func run(m string) {
 	rss := float64(ru.Maxrss) * 1024 / 1e9
 	fmt.Printf("%f %f %d waits of %v: %.2f CPU s, %.2f s wall, peak RSS %.2f GB (%.0f B/wait), GOMAXPROCS %d\n",
 		cpu, rss, *n, *d, cpu, wall.Seconds(), rss, rss*1e9/float64(*n), runtime.GOMAXPROCS(0))
+	fmt.Printf("%8s  with every wait pending: heap %.0f B/wait, stacks %.0f B/wait\n", "", parked.heap, parked.stacks)
+}
+
+// parked is the memory each wait holds once all of them are pending: the
+// heap in use (live objects, and garbage not yet swept) and the goroutine
+// stacks, per wait.
+var parked struct{ heap, stacks float64 }
+
+// measureParked fills in parked. It stops the world briefly, once.
+func measureParked() {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	parked.heap = float64(ms.HeapInuse) / float64(*n)
+	parked.stacks = float64(ms.StackInuse) / float64(*n)
 }
 
 // tasks is the benchmark: a million tasks each Sleep, gathered.
@@ -134,6 +149,9 @@ func tasks() error {
 				return struct{}{}, sched.Sleep(co, *d)
 			}))
 		}
+		// Behind every task's first step in the loop's queue: when it runs,
+		// every task waits in its Sleep.
+		sched.LoopOf(co).CallSoon(measureParked)
 		_, err := sched.Gather(co, aws...)
 		return struct{}{}, err
 	}))
@@ -151,6 +169,7 @@ func futureWaits() error {
 			l.AfterFunc(*d, func() { f.SetResult(struct{}{}) })
 			aws[i] = f
 		}
+		measureParked()
 		_, err := sched.Gather(co, aws...)
 		return struct{}{}, err
 	}))
@@ -211,6 +230,7 @@ func floorLoop() {
 		next()
 		push(timer{int64(time.Since(start) + *d), int32(i)})
 	}
+	measureParked()
 	done := 0
 	for len(heap) > 0 {
 		if wait := time.Duration(heap[0].when) - time.Since(start); wait > 0 {
