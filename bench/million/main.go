@@ -3,12 +3,12 @@
 // Command million is the scale benchmark: a million tasks that each sleep half
 // a second on the real clock, gathered, measured for CPU time, wall time and
 // peak resident memory, and for the heap and the stacks each wait holds once
-// every wait is pending (where the peak memory goes). With -floor it also runs, in a process of its own,
-// the floor for this design: a minimal loop of a million parked iter.Pull
-// coroutines, a timer heap and a gather counter, with nothing else; and
-// -futures runs the stackless way to wait a million times (Futures completed
-// by AfterFunc, gathered). Each figure comes from its own process, so that
-// peak memory is its own.
+// every wait is pending (where the peak memory goes). With -floor it also
+// runs, in a process of its own, the floor for this design: a minimal loop of
+// a million parked iter.Pull coroutines, a timer heap and a gather counter,
+// with nothing else; and -futures runs the stackless way to wait a million
+// times (Futures completed by AfterFunc, gathered). Each figure comes from its
+// own process, so that peak memory is its own.
 //
 //	go run ./bench/million [-n 1000000] [-sleep 500ms] [-floor] [-futures]
 package main
