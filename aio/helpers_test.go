@@ -2,18 +2,33 @@ package aio_test
 
 import (
 	"bytes"
-	"time"
-
 	"errors"
-	"github.com/corio-go/corio/aio"
+	"flag"
 	"io"
 	"net"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/corio-go/corio/aio"
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/sched"
 )
+
+var seedFlag = flag.Uint64("aio.seed", 0, "seed for the randomized tests (0: one from the clock); each logs the seed it used")
+
+// testSeed returns the seed of a randomized test: -aio.seed if given, else
+// one from the clock. It logs the seed and how to replay it, so that a
+// failure can be run again.
+func testSeed(t *testing.T) uint64 {
+	t.Helper()
+	seed := *seedFlag
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("seed %d (replay: go test -run '^%s$' ./aio -args -aio.seed %d)", seed, t.Name(), seed)
+	return seed
+}
 
 // run runs body as the main task of a new loop and fails t if it returns an
 // error.

@@ -322,8 +322,7 @@ func TestServerManyConnectionsResetHalf(t *testing.T) {
 	if testing.Short() {
 		total = 1000
 	}
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d", seed)
+	seed := testSeed(t)
 	fds := openFDs(t)
 	var handled atomic.Int64
 	run(t, func(co *coro.Co) error {

@@ -83,8 +83,7 @@ func TestCancelledReadLosesNothing(t *testing.T) {
 // over TCP: every byte arrives once, in order.
 func TestRandomTimeoutsLoseNothing(t *testing.T) {
 	leaktest.Check(t)
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d", seed)
+	seed := testSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	var want bytes.Buffer
 	var chunks []string
@@ -111,7 +110,6 @@ func TestRandomTimeoutsLoseNothing(t *testing.T) {
 		defer s.Close()
 		go func() {
 			defer b.Close()
-			joined := strings.Join(chunks, "")
 			for i, d := range delays {
 				// Split each line somewhere, so that separators straddle writes.
 				line := chunks[i]
@@ -120,7 +118,6 @@ func TestRandomTimeoutsLoseNothing(t *testing.T) {
 				time.Sleep(d)
 				b.Write([]byte(line[cut:]))
 			}
-			_ = joined
 		}()
 		for i := 0; ; i++ {
 			var line []byte
