@@ -6,6 +6,7 @@ package sched_test
 import (
 	"context"
 	"errors"
+	"flag"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -130,12 +131,17 @@ func TestRecv(t *testing.T) {
 	}
 }
 
+var recvSeed = flag.Uint64("sched.recvseed", 0, "seed of TestRecvCancelledLosesNothing's producer (0: one from the clock)")
+
 // Receives cut short by timeouts, over and over, while a producer sends: every
 // value comes out once, in order.
 func TestRecvCancelledLosesNothing(t *testing.T) {
 	leaktest.Check(t)
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d", seed)
+	seed := *recvSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("seed %d (replay: go test -run '^%s$' ./sched -args -sched.recvseed %d)", seed, t.Name(), seed)
 	const n = 2000
 	ch := make(chan int)
 	go func() {
