@@ -10,17 +10,13 @@ package aiter_test
 // gen's FuzzGen.
 
 import (
-	"flag"
-	"runtime"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/corio-go/corio/aiter"
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
-	"github.com/corio-go/corio/internal/leaktest"
 	"github.com/corio-go/corio/internal/stepprog"
 	"github.com/corio-go/corio/sched"
 )
@@ -59,16 +55,7 @@ var asyncSeeds = []string{
 }
 
 func FuzzAsyncGen(f *testing.F) {
-	// As in gen's FuzzGen: while fuzzing, the coordinator starts goroutines
-	// of its own, so the whole-run check is for the seeds only.
-	if flag.Lookup("test.fuzz").Value.String() == "" {
-		leaktest.Check(f)
-	}
-	for _, s := range asyncSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, in []byte) {
-		base := runtime.NumGoroutine()
+	stepprog.Fuzz(f, asyncSeeds, func(t *testing.T, in []byte) {
 		want := stepprog.GenTranscript(in)
 		got, err := asyncTranscript(in)
 		if err != nil {
@@ -77,9 +64,6 @@ func FuzzAsyncGen(f *testing.F) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			body, driver := stepprog.Decode(in)
 			t.Errorf("body % x, driver % x: transcript (-gen +aiter):\n%s", body, driver, diff)
-		}
-		if n := leaktest.Settle(base, 5*time.Second); n > base {
-			t.Errorf("goroutines leaked: %d now, %d before", n, base)
 		}
 	})
 }

@@ -10,16 +10,12 @@ package coro_test
 // gen.Gen itself is held to its reference model by gen's FuzzGen.
 
 import (
-	"flag"
-	"runtime"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
-	"github.com/corio-go/corio/internal/leaktest"
 	"github.com/corio-go/corio/internal/stepprog"
 )
 
@@ -88,16 +84,7 @@ var coroSeeds = []string{
 }
 
 func FuzzCoroutine(f *testing.F) {
-	// As in gen's FuzzGen: while fuzzing, the coordinator starts goroutines
-	// of its own, so the whole-run check is for the seeds only.
-	if flag.Lookup("test.fuzz").Value.String() == "" {
-		leaktest.Check(f)
-	}
-	for _, s := range coroSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, in []byte) {
-		base := runtime.NumGoroutine()
+	stepprog.Fuzz(f, coroSeeds, func(t *testing.T, in []byte) {
 		want := finishedAlike(stepprog.GenTranscript(in))
 		got := coroTranscript(in)
 		reused := stepprog.ErrName(coro.ErrReused)
@@ -106,13 +93,9 @@ func FuzzCoroutine(f *testing.F) {
 				t.Errorf("call %d, %s on a finished coroutine: %s; want %s", i, s.Call, got[i].Err, reused)
 			}
 		}
-		got = finishedAlike(got)
-		if diff := cmp.Diff(want, got); diff != "" {
+		if diff := cmp.Diff(want, finishedAlike(got)); diff != "" {
 			body, driver := stepprog.Decode(in)
 			t.Errorf("body % x, driver % x: transcript (-gen +coro):\n%s", body, driver, diff)
-		}
-		if n := leaktest.Settle(base, 5*time.Second); n > base {
-			t.Errorf("goroutines leaked: %d now, %d before", n, base)
 		}
 	})
 }
