@@ -10,6 +10,7 @@ package coro_test
 // gen.Gen itself is held to its reference model by gen's FuzzGen.
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -63,8 +64,7 @@ func finishedAlike(tr []stepprog.Step) []stepprog.Step {
 		if out[i-1].State != gen.Closed.String() {
 			continue
 		}
-		switch c := out[i].Call; {
-		case c == "next", len(c) > 5 && (c[:5] == "send " || c[:6] == "throw "):
+		if c := out[i].Call; c == "next" || strings.HasPrefix(c, "send ") || strings.HasPrefix(c, "throw ") {
 			out[i].Err = "finished"
 		}
 	}
