@@ -27,6 +27,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"runtime"
 	"strings"
 	"testing"
@@ -278,4 +279,141 @@ func FuzzStreamReads(f *testing.F) {
 			t.Errorf("goroutines leaked: %d now, %d before", n, base)
 		}
 	})
+}
+
+// FuzzStreamWrites drives a Stream's writing half with random programs of
+// Write, Drain and CloseWrite, over a TCP connection or over net.Pipe (which
+// takes nothing until the peer reads, so that Drain waits), while a goroutine
+// reads the peer's end in small pieces; then it closes the stream and waits
+// for it. The peer must receive every byte written before CloseWrite, once
+// and in order; Drain must return only once at most HighWater bytes wait;
+// Write after CloseWrite must return ErrWriteAfterEOF.
+//
+// The input: in[0] picks the connection (bit 0: a pipe) and the HighWater (0
+// to 127 bytes, in[0]>>1); in[1] the size of the peer's reads (1 to 64
+// bytes); each later byte b is a call: b%4 picks Write (of b>>2+1 bytes),
+// Drain, Write then Drain, or CloseWrite.
+func FuzzStreamWrites(f *testing.F) {
+	if flag.Lookup("test.fuzz").Value.String() == "" {
+		leaktest.Check(f)
+	}
+	for _, s := range []string{
+		"",
+		"\x00\x08\x00\x04\x01\x08\x02\x03\x00",
+		"\x01\x00\xfc\xfc\x01\xfc\x02\x02",
+		"\x03\x3f\x7c\x01\x7e\x03\x00\x01",
+		"\x41\x01\xfe\xfe\xfe\x01\x03",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		base := runtime.NumGoroutine()
+		if err := runWriteProgram(in); err != nil {
+			t.Errorf("program % x: %v", in, err)
+		}
+		if n := leaktest.Settle(base, 5*time.Second); n > base {
+			t.Errorf("goroutines leaked: %d now, %d before", n, base)
+		}
+	})
+}
+
+func runWriteProgram(in []byte) error {
+	at := func(i int) byte {
+		if i < len(in) {
+			return in[i]
+		}
+		return 0
+	}
+	pipe, highWater, readSize := at(0)&1 != 0, int(at(0)>>1), 1+int(at(1)%64)
+	calls := in[min(2, len(in)):]
+	var failed error
+	_, err := sched.Run(coro.New(func(co *coro.Co) (struct{}, error) {
+		var a, b net.Conn
+		if pipe {
+			a, b = net.Pipe()
+		} else {
+			ta, tb, err := connPair(co)
+			if err != nil {
+				return struct{}{}, err
+			}
+			a, b = ta, tb
+		}
+		s := aio.NewStream(co, a, aio.HighWater(highWater))
+		received := make(chan []byte, 1)
+		go func() {
+			defer b.Close()
+			var got []byte
+			buf := make([]byte, readSize)
+			for {
+				n, err := b.Read(buf)
+				got = append(got, buf[:n]...)
+				if err != nil {
+					received <- got
+					return
+				}
+				runtime.Gosched()
+			}
+		}()
+		var sent []byte
+		eof := false // CloseWrite has succeeded
+		failed = func() error {
+			for i, c := range calls {
+				fail := func(format string, args ...any) error {
+					return fmt.Errorf("call %d (%#x), %d bytes sent: %s", i, c, len(sent), fmt.Sprintf(format, args...))
+				}
+				if c%4 != 1 && c%4 != 3 { // a Write
+					p := make([]byte, int(c>>2)+1)
+					for j := range p {
+						p[j] = byte(len(sent) + j)
+					}
+					n, err := s.Write(p)
+					switch {
+					case eof && (n != 0 || err != aio.ErrWriteAfterEOF):
+						return fail("Write after CloseWrite = %d, %v", n, err)
+					case !eof && (n != len(p) || err != nil):
+						return fail("Write(%d bytes) = %d, %v", len(p), n, err)
+					case !eof:
+						sent = append(sent, p...)
+					}
+				}
+				if c%4 == 1 || c%4 == 2 { // a Drain
+					if err := s.Drain(co); err != nil {
+						return fail("Drain = %v", err)
+					}
+					if n := s.WriteBufferSize(); n > highWater {
+						return fail("Drain returned with %d bytes waiting; HighWater %d", n, highWater)
+					}
+				}
+				if c%4 == 3 {
+					err := s.CloseWrite()
+					switch {
+					case pipe && err != aio.ErrNoCloseWrite:
+						return fail("CloseWrite on a pipe = %v", err)
+					case !pipe && err != nil:
+						return fail("CloseWrite = %v", err)
+					}
+					eof = eof || !pipe
+				}
+			}
+			return nil
+		}()
+		if err := s.Close(); err != nil && failed == nil {
+			failed = fmt.Errorf("Close = %v", err)
+		}
+		if err := s.WaitClosed(co); err != nil && failed == nil {
+			failed = fmt.Errorf("WaitClosed = %v", err)
+		}
+		got, _, err := sched.Recv(co, received)
+		if err != nil {
+			return struct{}{}, err
+		}
+		if failed == nil && !bytes.Equal(got, sent) {
+			failed = fmt.Errorf("the peer received %d bytes; want the %d sent, identical", len(got), len(sent))
+		}
+		return struct{}{}, nil
+	}))
+	if err != nil {
+		return err
+	}
+	return failed
 }
