@@ -24,14 +24,12 @@ package aio_test
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/corio-go/corio/aio"
 	"github.com/corio-go/corio/coro"
@@ -261,22 +259,10 @@ var streamSeeds = []string{
 }
 
 func FuzzStreamReads(f *testing.F) {
-	// As in gen's FuzzGen: while fuzzing, the coordinator starts goroutines
-	// of its own, so the whole-run check is for the seeds only.
-	if flag.Lookup("test.fuzz").Value.String() == "" {
-		leaktest.Check(f)
-	}
-	for _, s := range streamSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, in []byte) {
-		base := runtime.NumGoroutine()
+	leaktest.Fuzz(f, streamSeeds, func(t *testing.T, in []byte) {
 		p := decodeStreamProgram(in)
 		if err := runStreamProgram(p); err != nil {
 			t.Errorf("limit %d, separator %q, reads % x, data %q in %d chunks: %v", p.limit, p.sep, p.reads, p.data, len(p.chunks), err)
-		}
-		if n := leaktest.Settle(base, 5*time.Second); n > base {
-			t.Errorf("goroutines leaked: %d now, %d before", n, base)
 		}
 	})
 }
@@ -294,25 +280,16 @@ func FuzzStreamReads(f *testing.F) {
 // bytes); each later byte b is a call: b%4 picks Write (of b>>2+1 bytes),
 // Drain, Write then Drain, or CloseWrite.
 func FuzzStreamWrites(f *testing.F) {
-	if flag.Lookup("test.fuzz").Value.String() == "" {
-		leaktest.Check(f)
-	}
-	for _, s := range []string{
+	seeds := []string{
 		"",
 		"\x00\x08\x00\x04\x01\x08\x02\x03\x00",
 		"\x01\x00\xfc\xfc\x01\xfc\x02\x02",
 		"\x03\x3f\x7c\x01\x7e\x03\x00\x01",
 		"\x41\x01\xfe\xfe\xfe\x01\x03",
-	} {
-		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, in []byte) {
-		base := runtime.NumGoroutine()
+	leaktest.Fuzz(f, seeds, func(t *testing.T, in []byte) {
 		if err := runWriteProgram(in); err != nil {
 			t.Errorf("program % x: %v", in, err)
-		}
-		if n := leaktest.Settle(base, 5*time.Second); n > base {
-			t.Errorf("goroutines leaked: %d now, %d before", n, base)
 		}
 	})
 }

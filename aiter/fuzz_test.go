@@ -17,6 +17,7 @@ import (
 	"github.com/corio-go/corio/aiter"
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
+	"github.com/corio-go/corio/internal/leaktest"
 	"github.com/corio-go/corio/internal/stepprog"
 	"github.com/corio-go/corio/sched"
 )
@@ -55,7 +56,7 @@ var asyncSeeds = []string{
 }
 
 func FuzzAsyncGen(f *testing.F) {
-	stepprog.Fuzz(f, asyncSeeds, func(t *testing.T, in []byte) {
+	leaktest.Fuzz(f, asyncSeeds, func(t *testing.T, in []byte) {
 		want := stepprog.GenTranscript(in)
 		got, err := asyncTranscript(in)
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/corio-go/corio/coro"
 	"github.com/corio-go/corio/gen"
+	"github.com/corio-go/corio/internal/leaktest"
 	"github.com/corio-go/corio/internal/stepprog"
 )
 
@@ -84,7 +85,7 @@ var coroSeeds = []string{
 }
 
 func FuzzCoroutine(f *testing.F) {
-	stepprog.Fuzz(f, coroSeeds, func(t *testing.T, in []byte) {
+	leaktest.Fuzz(f, coroSeeds, func(t *testing.T, in []byte) {
 		want := finishedAlike(stepprog.GenTranscript(in))
 		got := coroTranscript(in)
 		reused := stepprog.ErrName(coro.ErrReused)

@@ -3,6 +3,7 @@
 package leaktest
 
 import (
+	"flag"
 	"runtime"
 	"strings"
 	"testing"
@@ -36,6 +37,26 @@ func Settle(base int, timeout time.Duration) int {
 		}
 		time.Sleep(min(delay, 100*time.Millisecond))
 	}
+}
+
+// Fuzz is a fuzz test that leaves no goroutine behind: it adds the seeds and
+// runs check on every input, failing it if goroutines remain after. While
+// fuzzing, the coordinator starts goroutines of its own, so the check of the
+// whole run (Check) is for the seeds only; each input is checked on its own.
+func Fuzz(f *testing.F, seeds []string, check func(t *testing.T, in []byte)) {
+	if flag.Lookup("test.fuzz").Value.String() == "" {
+		Check(f)
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		base := runtime.NumGoroutine()
+		check(t, in)
+		if n := Settle(base, 5*time.Second); n > base {
+			t.Errorf("goroutines leaked: %d now, %d before", n, base)
+		}
+	})
 }
 
 func stacks() string {

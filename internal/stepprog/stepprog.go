@@ -21,14 +21,9 @@ package stepprog
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"runtime"
-	"testing"
-	"time"
 
 	"github.com/corio-go/corio/gen"
-	"github.com/corio-go/corio/internal/leaktest"
 )
 
 // MaxSteps bounds how many instructions a body runs.
@@ -180,24 +175,4 @@ func GenTranscript(in []byte) []Step {
 	b := Body(body, gen.ErrStopIteration, &deferred, nil)
 	g := gen.New(func(yield gen.Yield[int, int]) (int, error) { return 0, b(yield) })
 	return Run(Calls{g.Next, g.Send, g.Throw, g.Close, g.State}, gen.ErrStopIteration, &deferred, driver)
-}
-
-// Fuzz is a fuzz test of programs: it adds the seeds and runs check on every
-// input, failing it if goroutines are left behind. While fuzzing, the
-// coordinator starts goroutines of its own, so the check of the whole run is
-// for the seeds only (as in gen's FuzzGen); each input is checked on its own.
-func Fuzz(f *testing.F, seeds []string, check func(t *testing.T, in []byte)) {
-	if flag.Lookup("test.fuzz").Value.String() == "" {
-		leaktest.Check(f)
-	}
-	for _, s := range seeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, in []byte) {
-		base := runtime.NumGoroutine()
-		check(t, in)
-		if n := leaktest.Settle(base, 5*time.Second); n > base {
-			t.Errorf("goroutines leaked: %d now, %d before", n, base)
-		}
-	})
 }
