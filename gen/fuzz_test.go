@@ -21,7 +21,6 @@ import (
 	"iter"
 	"runtime"
 	"testing"
-	"time"
 
 	"github.com/corio-go/corio/gen"
 	"github.com/corio-go/corio/internal/leaktest"
@@ -364,20 +363,6 @@ func TestTranscripts(t *testing.T) {
 	}
 }
 
-// settled waits up to a second for the goroutine count to fall to base, and
-// reports whether it did. It is leaktest.Settle without collecting garbage,
-// cheap enough to run after every fuzz input.
-func settled(base int) bool {
-	deadline := time.Now().Add(time.Second)
-	for runtime.NumGoroutine() > base {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(10 * time.Microsecond)
-	}
-	return true
-}
-
 func FuzzGen(f *testing.F) {
 	// While fuzzing, the coordinator starts goroutines of its own (signal
 	// handling) after this point, so the whole-run check is for the seeds
@@ -391,7 +376,7 @@ func FuzzGen(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		base := runtime.NumGoroutine()
 		ref, got := transcripts(data)
-		if !settled(base) {
+		if !leaktest.Quiet(base) {
 			t.Errorf("goroutines leaked: %d now, %d before", runtime.NumGoroutine(), base)
 		}
 		if diff := cmp.Diff(ref, got); diff != "" {
